@@ -1,0 +1,21 @@
+// Unit specs live beside the code (*.spec.ts); end-to-end specs against the real local
+// servers live under test/ and apps/*/test (*.e2e-spec.ts) and always run in band.
+const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-storage', 'auth', 'observability', 'testing'];
+const moduleNameMapper = Object.fromEntries(
+  libs.map((l) => [`^@smartgrid/${l}$`, `<rootDir>/libs/${l}/src`]),
+);
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] };
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 180000,
+    },
+  ],
+};
