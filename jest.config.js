@@ -4,7 +4,7 @@ const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-stora
 const moduleNameMapper = Object.fromEntries(
   libs.map((l) => [`^@smartgrid/${l}$`, `<rootDir>/libs/${l}/src`]),
 );
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
 const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
 
 module.exports = {

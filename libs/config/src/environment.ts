@@ -1,0 +1,181 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+/** Which groups of variables an app needs; each app lists its own. */
+export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so IsBoolean names the variable
+};
+
+// Empty strings count as missing: `POSTGRES_HOST=` is as wrong as no POSTGRES_HOST.
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+const HOST_LIST = /^[A-Za-z0-9._-]+(:\d{1,5})?(,[A-Za-z0-9._-]+(:\d{1,5})?)*$/;
+
+export class HttpEnv {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: string;
+}
+
+export class PostgresEnv {
+  @Transform(emptyToUndefined) @IsString() @IsNotEmpty()
+  POSTGRES_HOST!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  POSTGRES_PORT?: number;
+
+  @Transform(emptyToUndefined) @IsString() @IsNotEmpty()
+  POSTGRES_DB!: string;
+
+  @Transform(emptyToUndefined) @IsString() @IsNotEmpty()
+  POSTGRES_USER!: string;
+
+  @Transform(emptyToUndefined) @IsString() @IsNotEmpty()
+  POSTGRES_PASSWORD!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  POSTGRES_POOL_SIZE?: number;
+}
+
+export class CassandraEnv {
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  USE_CASSANDRA?: boolean;
+
+  @Transform(emptyToUndefined) @IsString() @Matches(HOST_LIST, { message: 'CASSANDRA_HOSTS must be a comma-separated list of host names or addresses' })
+  CASSANDRA_HOSTS!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  CASSANDRA_PORT?: number;
+
+  @Transform(emptyToUndefined) @Matches(/^[a-z][a-z0-9_]{0,47}$/, { message: 'CASSANDRA_KEYSPACE must be a lower-case CQL identifier (letters, digits, _; at most 48 chars)' })
+  CASSANDRA_KEYSPACE!: string;
+
+  @IsOptional() @IsString()
+  CASSANDRA_USER?: string;
+
+  @IsOptional() @IsString()
+  CASSANDRA_PASSWORD?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  CASSANDRA_LOCAL_DC?: string;
+
+  @IsOptional() @IsIn(['SimpleStrategy', 'NetworkTopologyStrategy'])
+  CASSANDRA_REPLICATION_STRATEGY?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(15)
+  CASSANDRA_REPLICATION_FACTOR?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  CASSANDRA_DEFAULT_TTL_SECONDS?: number;
+}
+
+export class MongoEnv {
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  USE_MONGODB_AUDIT?: boolean;
+
+  @Transform(emptyToUndefined) @IsString() @IsNotEmpty()
+  MONGODB_HOST!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  MONGODB_PORT?: number;
+
+  @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
+  MONGODB_DB!: string;
+
+  @IsOptional() @IsString()
+  MONGODB_USER?: string;
+
+  @IsOptional() @IsString()
+  MONGODB_PASSWORD?: string;
+}
+
+export class KafkaEnv {
+  @Transform(emptyToUndefined) @IsString() @Matches(HOST_LIST, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'KAFKA_CLIENT_ID must be 1-64 of [A-Za-z0-9._-]' })
+  KAFKA_CLIENT_ID?: string;
+
+  /** Prepended to every topic name; lets tests and side-by-side stacks own their topics. */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{0,64}$/, { message: 'KAFKA_TOPIC_PREFIX must be at most 64 of [A-Za-z0-9._-]' })
+  KAFKA_TOPIC_PREFIX?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  KAFKA_TOPIC_PARTITIONS?: number;
+}
+
+export class AuthEnv {
+  @Transform(emptyToUndefined) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(86400)
+  JWT_TTL_SECONDS?: number;
+}
+
+const SECTIONS: Record<ConfigSection, new () => object> = {
+  postgres: PostgresEnv,
+  cassandra: CassandraEnv,
+  mongo: MongoEnv,
+  kafka: KafkaEnv,
+  auth: AuthEnv,
+};
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+
+  get variables(): string[] {
+    return this.problems.map((p) => p.variable);
+  }
+}
+
+function describe(errors: ValidationError[]): { variable: string; message: string }[] {
+  return errors.map((e) => ({
+    variable: e.property,
+    message: Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }).join('; '),
+  }));
+}
+
+/**
+ * Validates the environment for the given sections and returns it unchanged on success, so it
+ * can serve as @nestjs/config's `validate` hook. Throws one error naming every bad variable.
+ */
+export function validateEnvironment(
+  env: Record<string, unknown>,
+  required: readonly ConfigSection[],
+): Record<string, unknown> {
+  const problems: { variable: string; message: string }[] = [];
+  for (const cls of [HttpEnv, ...required.map((s) => SECTIONS[s])]) {
+    const instance = plainToInstance(cls, env, { exposeDefaultValues: false });
+    problems.push(...describe(validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false })));
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return env;
+}

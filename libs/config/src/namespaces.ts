@@ -1,0 +1,78 @@
+import { registerAs } from '@nestjs/config';
+
+// Each namespace reads env that validateEnvironment() has already checked, so parsing here
+// only applies defaults; it never has to report errors.
+const str = (name: string, fallback = ''): string => process.env[name] ?? fallback;
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  return raw === undefined || raw === '' ? fallback : Number(raw);
+};
+const bool = (name: string, fallback: boolean): boolean => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return ['true', '1', 'yes', 'on'].includes(raw.trim().toLowerCase());
+};
+const list = (name: string): string[] =>
+  str(name)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+export const httpConfig = registerAs('http', () => ({
+  port: int('PORT', 3000),
+}));
+
+export const postgresConfig = registerAs('postgres', () => ({
+  host: str('POSTGRES_HOST'),
+  port: int('POSTGRES_PORT', 5432),
+  database: str('POSTGRES_DB'),
+  user: str('POSTGRES_USER'),
+  password: str('POSTGRES_PASSWORD'),
+  poolSize: int('POSTGRES_POOL_SIZE', 10),
+}));
+
+export const cassandraConfig = registerAs('cassandra', () => ({
+  contactPoints: list('CASSANDRA_HOSTS'),
+  port: int('CASSANDRA_PORT', 9042),
+  keyspace: str('CASSANDRA_KEYSPACE'),
+  localDataCenter: str('CASSANDRA_LOCAL_DC', 'datacenter1'),
+  user: process.env.CASSANDRA_USER || undefined,
+  password: process.env.CASSANDRA_PASSWORD || undefined,
+  replicationClass: str('CASSANDRA_REPLICATION_STRATEGY', 'SimpleStrategy') as
+    | 'SimpleStrategy'
+    | 'NetworkTopologyStrategy',
+  replicationFactor: int('CASSANDRA_REPLICATION_FACTOR', 1),
+  /** 0 keeps data forever. */
+  defaultTtlSeconds: int('CASSANDRA_DEFAULT_TTL_SECONDS', 0),
+}));
+
+export const mongoConfig = registerAs('mongo', () => {
+  const host = str('MONGODB_HOST');
+  const port = int('MONGODB_PORT', 27017);
+  const database = str('MONGODB_DB');
+  const user = process.env.MONGODB_USER || undefined;
+  const password = process.env.MONGODB_PASSWORD || undefined;
+  const auth = user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : '';
+  return { host, port, database, user, password, uri: `mongodb://${auth}${host}:${port}/${database}` };
+});
+
+export const kafkaConfig = registerAs('kafka', () => ({
+  brokers: list('KAFKA_BROKERS'),
+  clientId: str('KAFKA_CLIENT_ID', 'smartgrid'),
+  topicPrefix: str('KAFKA_TOPIC_PREFIX'),
+  topicPartitions: int('KAFKA_TOPIC_PARTITIONS', 3),
+}));
+
+export const authConfig = registerAs('auth', () => ({
+  jwtSecret: str('JWT_SECRET'),
+  jwtTtlSeconds: int('JWT_TTL_SECONDS', 900),
+}));
+
+export const appFlags = registerAs('flags', () => ({
+  /** Default write target: both stores when true, PostgreSQL only when false. */
+  useCassandra: bool('USE_CASSANDRA', true),
+  /** Mirror audit entries into MongoDB when true (PostgreSQL always keeps the chain). */
+  useMongodbAudit: bool('USE_MONGODB_AUDIT', true),
+}));
+
+export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, appFlags];
