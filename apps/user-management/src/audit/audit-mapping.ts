@@ -1,0 +1,47 @@
+import type { AuditDocument } from '@smartgrid/mongo';
+import type { AuditRow } from '@smartgrid/postgres';
+import { AuditEntry } from './audit-entry';
+
+export function entryToRow(e: AuditEntry): AuditRow {
+  return { ...e };
+}
+
+export function rowToEntry(r: AuditRow): AuditEntry {
+  return { ...r };
+}
+
+export function entryToDocument(e: AuditEntry): AuditDocument {
+  return {
+    _id: e.id,
+    seq: e.seq,
+    timestamp: e.occurredAt,
+    recordedAt: e.recordedAt,
+    actor: e.actor,
+    action: e.action,
+    resource: e.resource,
+    origin: e.origin,
+    requestId: e.requestId,
+    clientAddress: e.clientAddress,
+    details: e.details,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+export function documentToEntry(d: AuditDocument): AuditEntry {
+  return {
+    seq: d.seq,
+    id: d._id,
+    occurredAt: new Date(d.timestamp),
+    recordedAt: new Date(d.recordedAt),
+    actor: d.actor,
+    action: d.action,
+    resource: d.resource,
+    origin: d.origin,
+    requestId: d.requestId ?? null,
+    clientAddress: d.clientAddress ?? null,
+    details: d.details ?? {},
+    prevHash: d.prevHash,
+    hash: d.hash,
+  };
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { appFlags } from '@smartgrid/config';
+import { AuditMongoRepository } from '@smartgrid/mongo';
+import { AuditPgRepository } from '@smartgrid/postgres';
+import { entryToDocument, rowToEntry } from './audit-mapping';
+import { AuditMetrics } from './audit.metrics';
+
+const BATCH = 500;
+const IDLE_POLL_MS = 2000;
+const MAX_BACKOFF_MS = 10_000;
+const MONGO_WRITE_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Copies committed audit entries from the PostgreSQL backlog to MongoDB, oldest first, and
+ * deletes each backlog row only after MongoDB has the entry. MongoDB down means the backlog
+ * grows and is retried with back-off; copies are upserts keyed by entry id, so retries and
+ * several app instances draining at once never duplicate an entry.
+ */
+@Injectable()
+export class AuditMirrorService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditMirror');
+  readonly enabled: boolean;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private timer: NodeJS.Timeout | undefined;
+  private backoffMs = 0;
+  private indexesReady = false;
+  private stopped = false;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly pg: AuditPgRepository,
+    private readonly mongo: AuditMongoRepository,
+    private readonly metrics: AuditMetrics,
+    @Inject(appFlags.KEY) flags: ConfigType<typeof appFlags>,
+  ) {
+    this.enabled = flags.useMongodbAudit;
+    // PostgreSQL unreachable at scrape time: the gauge keeps its last value (the health probe
+    // reports the outage).
+    this.metrics.backlogSource = async () => (this.enabled ? this.pg.backlogSize() : 0);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    await this.enqueueUnmirroredTail().catch((e: unknown) => this.logger.warn(`could not compare MongoDB with PostgreSQL at start-up: ${String(e)}`));
+    this.notify();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Asks for a drain soon; several calls while one runs collapse into one more pass. */
+  notify(): void {
+    if (!this.enabled || this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain()
+      .catch((e: unknown) => this.failed(e))
+      .finally(() => {
+        this.running = null;
+        if (this.rerun && this.backoffMs === 0) {
+          this.rerun = false;
+          this.notify();
+        } else {
+          this.schedule(this.backoffMs || IDLE_POLL_MS);
+        }
+      });
+  }
+
+  /** Drains until the backlog is empty (or fails); for tests and the start-up path. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    this.backoffMs = 0;
+    this.notify();
+    while (this.running) await this.running;
+  }
+
+  get status(): { enabled: boolean; lastError: string | null } {
+    return { enabled: this.enabled, lastError: this.lastError };
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.notify(), ms);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = await this.pg.backlogBatch(BATCH);
+      if (rows.length === 0) {
+        // Nothing to copy (another instance may have drained it): still find out whether
+        // MongoDB is back, since queries avoid it while lastError is set.
+        if (this.lastError !== null) {
+          await withTimeout(this.mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB probe');
+          this.lastError = null;
+        }
+        break;
+      }
+      const seqs = rows.map((r) => r.seq);
+      try {
+        if (!this.indexesReady) {
+          await withTimeout(this.mongo.ensureIndexes(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB index build');
+          this.indexesReady = true;
+        }
+        await withTimeout(this.mongo.insertMissing(rows.map((r) => entryToDocument(rowToEntry(r)))), MONGO_WRITE_TIMEOUT_MS, 'MongoDB write');
+      } catch (e) {
+        this.metrics.mirrorFailures.inc();
+        await this.pg.noteBacklogFailure(seqs, e instanceof Error ? e.message : String(e));
+        throw e;
+      }
+      await this.pg.removeFromBacklog(seqs);
+      this.metrics.mirrored.inc(rows.length);
+      if (this.lastError) this.logger.log(`MongoDB reachable again; audit backlog draining (${rows.length} copied)`);
+      this.lastError = null;
+      this.backoffMs = 0;
+    }
+    this.backoffMs = 0;
+  }
+
+  private failed(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    // One warning per outage, not one per retry.
+    if (this.lastError === null) this.logger.warn(`audit mirror paused, will retry: ${message}`);
+    this.lastError = message;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 500);
+  }
+
+  /**
+   * Entries written while the mirror was switched off have no backlog rows; queue everything
+   * after the newest entry MongoDB holds.
+   */
+  private async enqueueUnmirroredTail(): Promise<void> {
+    const mongoMax = await withTimeout(this.mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB max seq');
+    await this.pg.enqueueAfter(mongoMax);
+  }
+}

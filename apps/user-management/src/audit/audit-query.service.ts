@@ -1,0 +1,134 @@
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { InvalidInputException } from '@smartgrid/http';
+import { AuditDocumentFilter, AuditMongoRepository } from '@smartgrid/mongo';
+import { AuditPgRepository, AuditRowFilter } from '@smartgrid/postgres';
+import { AuditEntry, AuditSource } from './audit-entry';
+import { documentToEntry, rowToEntry } from './audit-mapping';
+import { AuditEntryView, AuditPage, AuditQueryDto } from './audit-query.dto';
+import { AuditMetrics } from './audit.metrics';
+import { AuditMirrorService } from './audit-mirror.service';
+
+const DEFAULT_LIMIT = 50;
+const MONGO_READ_TIMEOUT_MS = 3000;
+
+type Filter = AuditRowFilter & AuditDocumentFilter;
+
+function view(e: AuditEntry, source: AuditSource): AuditEntryView {
+  return {
+    seq: e.seq,
+    id: e.id,
+    timestamp: e.occurredAt.toISOString(),
+    recordedAt: e.recordedAt.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    resource: e.resource,
+    origin: e.origin,
+    requestId: e.requestId,
+    clientAddress: e.clientAddress,
+    details: e.details,
+    prevHash: e.prevHash,
+    hash: e.hash,
+    source,
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`MongoDB did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Audit log queries. MongoDB serves them (indexed, free-form metadata); entries it does not
+ * hold yet (still in the mirror backlog) come from PostgreSQL, and when MongoDB is down or
+ * slow everything does. Each entry says which store it came from.
+ */
+@Injectable()
+export class AuditQueryService {
+  private readonly logger = new Logger('AuditQuery');
+
+  constructor(
+    private readonly pg: AuditPgRepository,
+    private readonly mongo: AuditMongoRepository,
+    private readonly mirror: AuditMirrorService,
+    private readonly metrics: AuditMetrics,
+  ) {}
+
+  async query(q: AuditQueryDto): Promise<AuditPage> {
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const filter = this.toFilter(q, limit + 1);
+    const mode = q.source ?? 'auto';
+    let found: { entry: AuditEntry; source: AuditSource }[];
+    if (mode === 'postgres' || !this.mirror.enabled) {
+      found = await this.fromPostgres(filter);
+    } else if (mode === 'mongodb') {
+      try {
+        found = await this.fromMongo(filter);
+      } catch (e) {
+        throw new ServiceUnavailableException(`MongoDB is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else {
+      found = await this.auto(filter);
+    }
+    const page = found.slice(0, limit);
+    const sources = new Set(page.map((f) => f.source));
+    for (const s of sources) this.metrics.queries.inc({ source: s });
+    return {
+      items: page.map((f) => view(f.entry, f.source)),
+      nextCursor: found.length > limit ? String(page[page.length - 1].entry.seq) : null,
+      source: sources.size > 1 ? 'mixed' : (([...sources][0] ?? (mode === 'postgres' || !this.mirror.enabled ? 'postgres' : 'mongodb')) as AuditSource),
+    };
+  }
+
+  private async auto(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    // Disconnected, or the mirror is failing to write: do not make the caller wait for a timeout.
+    if (!this.mongo.isConnected() || this.mirror.status.lastError !== null) return this.fromPostgres(filter);
+    try {
+      // Every entry below the oldest pending one is in MongoDB; the rest is read from PostgreSQL.
+      const pending = await this.pg.oldestPendingSeq();
+      if (pending === null) return await this.fromMongo(filter);
+      const below = filter.beforeSeq === undefined ? pending : Math.min(filter.beforeSeq, pending);
+      const [fresh, mirrored] = await Promise.all([
+        filter.beforeSeq !== undefined && filter.beforeSeq <= pending ? Promise.resolve([]) : this.fromPostgres({ ...filter, fromSeq: pending }),
+        this.fromMongo({ ...filter, beforeSeq: below }),
+      ]);
+      return [...fresh, ...mirrored].sort((a, b) => b.entry.seq - a.entry.seq);
+    } catch (e) {
+      this.logger.warn(`MongoDB query failed, answering from PostgreSQL: ${e instanceof Error ? e.message : String(e)}`);
+      return this.fromPostgres(filter);
+    }
+  }
+
+  private async fromPostgres(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    return (await this.pg.find(filter)).map((r) => ({ entry: rowToEntry(r), source: 'postgres' as const }));
+  }
+
+  private async fromMongo(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    return (await withTimeout(this.mongo.find(filter), MONGO_READ_TIMEOUT_MS)).map((d) => ({ entry: documentToEntry(d), source: 'mongodb' as const }));
+  }
+
+  private toFilter(q: AuditQueryDto, limit: number): Filter {
+    if ((q.metaPath === undefined) !== (q.metaValue === undefined)) {
+      const field = q.metaPath === undefined ? 'metaPath' : 'metaValue';
+      throw new InvalidInputException([{ field, message: 'metaPath and metaValue must be given together' }]);
+    }
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && from > to) throw new InvalidInputException([{ field: 'from', message: 'from must not be after to' }]);
+    return {
+      actor: q.actor,
+      action: q.action,
+      resource: q.resource,
+      from,
+      to,
+      detailsPath: q.metaPath?.split('.'),
+      detailsValue: q.metaValue,
+      beforeSeq: q.cursor ? Number(q.cursor) : undefined,
+      limit,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Public } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import type { Response } from 'express';
+import { LoginDto, LoginResponse, MeResponse } from './login.dto';
+import { LoginService, LoginThrottledException } from './login.service';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly login: LoginService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange username and password for a short-lived access token' })
+  @ApiOkResponse({ type: LoginResponse })
+  @ApiBadRequestResponse({ description: 'Malformed body; `fields` names each problem' })
+  @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
+  @ApiForbiddenResponse({ description: 'Account disabled' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failures for this username or client; see Retry-After' })
+  async signIn(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      return await this.login.login(dto, meta);
+    } catch (e) {
+      if (e instanceof LoginThrottledException) res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      throw e;
+    }
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller, as the token and the current account say (any role)' })
+  @ApiOkResponse({ type: MeResponse })
+  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  me(@CurrentUser() user: AuthPrincipal): MeResponse {
+    return user;
+  }
+}

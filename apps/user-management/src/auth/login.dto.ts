@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Role } from '@smartgrid/auth';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin' })
+  @IsString() @IsNotEmpty() @MaxLength(64)
+  username!: string;
+
+  @ApiProperty({ example: 'a long passphrase 42' })
+  @IsString() @IsNotEmpty() @MaxLength(128)
+  password!: string;
+}
+
+export class LoginUserView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: Role }) role!: Role;
+}
+
+export class LoginResponse {
+  @ApiProperty({ description: 'JWT (HS256); send as `Authorization: Bearer <token>`' }) accessToken!: string;
+  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn!: number;
+  @ApiProperty({ type: LoginUserView }) user!: LoginUserView;
+}
+
+export class MeResponse {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: Role }) role!: Role;
+}
