@@ -1,11 +1,17 @@
 // Unit specs live beside the code (*.spec.ts); end-to-end specs against the real local
 // servers live under test/ and apps/*/test (*.e2e-spec.ts) and always run in band.
-const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-storage', 'auth', 'observability', 'testing'];
+const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-storage', 'auth', 'http', 'observability', 'testing'];
 const moduleNameMapper = Object.fromEntries(
   libs.map((l) => [`^@smartgrid/${l}$`, `<rootDir>/libs/${l}/src`]),
 );
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
-const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  // NestJS 12 packages are ESM-only; Jest's CommonJS runtime on Node < 24.9 cannot require()
+  // them, so they are rewritten to CommonJS (see test/support/esm-to-cjs.transform.js).
+  '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transform.js',
+};
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs)/)'];
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
   projects: [
@@ -15,6 +21,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // testTimeout is a global option that Jest ignores inside `projects`; this sets it per file.
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
       testTimeout: 180000,
     },
   ],

@@ -1,0 +1,80 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AuthModule } from '@smartgrid/auth';
+import {
+  CassandraBacklogStore,
+  CassandraModule,
+  CassandraTimeSeriesStore,
+  CassandraTimeseriesModule,
+  CqlMigration,
+  timeseriesCqlMigrations,
+} from '@smartgrid/cassandra';
+import { SmartgridConfigModule } from '@smartgrid/config';
+import { KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { SmartgridHttpModule } from '@smartgrid/http';
+import { HybridStorageModule } from '@smartgrid/hybrid-storage';
+import { MetricsModule } from '@smartgrid/observability';
+import {
+  aggregatesMigrations,
+  foundationMigrations,
+  PostgresBacklogStore,
+  PostgresModule,
+  PostgresTimeSeriesStore,
+  PostgresTimeseriesModule,
+  timeseriesMigrations,
+} from '@smartgrid/postgres';
+import { CustomersModule } from './customers/customers.module';
+import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
+import { MetersModule } from './meters/meters.module';
+import { DataProcessingMetricsModule } from './metrics/metrics.module';
+import { SensorsModule } from './sensors/sensors.module';
+import { StorageModule } from './storage/storage.module';
+
+// Feature wiring: add a feature's migrations and module here (ingest, sensors, meters, storage...).
+/** PostgreSQL migrations, from the libs that own the tables this app uses. */
+const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
+/** Cassandra CQL migrations (versions unique across all arrays). */
+const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];
+/** Topics this app consumes or produces; each also gets its `.dlq` twin. */
+const topics = [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents];
+/** Feature modules (HTTP and Kafka controllers, services). */
+const featureModules: Array<Type | DynamicModule> = [
+  // Time series in PostgreSQL and Cassandra behind HybridStorageService (global); each store
+  // holds the replication backlog of the other.
+  HybridStorageModule.forRootAsync({
+    imports: [PostgresTimeseriesModule, CassandraTimeseriesModule.register()],
+    stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
+    backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+  }),
+  // Bearer tokens from user-management on every /api route; validation pipe and error bodies.
+  AuthModule.forRootAsync(),
+  SmartgridHttpModule,
+  DataProcessingMetricsModule,
+  IngestModule,
+  SensorsModule,
+  MetersModule,
+  CustomersModule,
+  StorageModule,
+];
+
+/**
+ * Built at call time, not import time: SmartgridConfigModule validates the environment when
+ * forRoot() runs, and createApp() may set that environment first.
+ */
+@Module({})
+export class AppModule {
+  static register(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'kafka', 'auth'] }),
+        MetricsModule,
+        PostgresModule.forRootAsync({ migrations: postgresMigrations }),
+        CassandraModule.forRootAsync({ migrations: cqlMigrations }),
+        KafkaModule.forRootAsync({ topics }),
+        HealthModule,
+        ...featureModules,
+      ],
+    };
+  }
+}

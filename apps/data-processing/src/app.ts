@@ -1,0 +1,60 @@
+import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { httpConfig, kafkaConfig } from '@smartgrid/config';
+import { kafkaMicroserviceOptions } from '@smartgrid/kafka';
+import { AppModule } from './app.module';
+
+export const APP_NAME = 'data-processing';
+
+export interface CreateAppOptions {
+  /** Variables to set in process.env before configuration is read (undefined removes one). */
+  env?: Record<string, string | undefined>;
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+export function applyEnv(env: Record<string, string | undefined> = {}): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
+/**
+ * Builds the hybrid app (HTTP + Kafka consumer) without starting it: configuration validated,
+ * stores connected and migrated, topics created. Rejects with ConfigValidationError naming
+ * the variables when the environment is wrong. Start it with startApp().
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
+  applyEnv(options.env);
+  const app = await NestFactory.create(AppModule.register(), {
+    abortOnError: false,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  try {
+    const kafka = app.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY);
+    app.connectMicroservice(kafkaMicroserviceOptions(kafka, `${kafka.topicPrefix}smartgrid-${APP_NAME}`), {
+      inheritAppConfig: true,
+    });
+    const openApi = new DocumentBuilder()
+      .setTitle('smartgrid data-processing')
+      .setDescription('Sensor and meter ingest, hybrid storage queries and admin')
+      .setVersion('1')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}
+
+/** Starts the Kafka consumer, then HTTP on `port` (default: PORT, else 3000). Returns the bound port. */
+export async function startApp(app: INestApplication, port?: number): Promise<number> {
+  await app.startAllMicroservices();
+  await app.listen(port ?? app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY).port);
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address ? address.port : Number(port);
+}

@@ -1,0 +1,200 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { MeterReading, SensorReading, SeriesQuery, Stamped, TimeSeriesStore } from '@smartgrid/hybrid-storage';
+import { Client, concurrent, types } from 'cassandra-driver';
+import { CASSANDRA_CLIENT } from '../cassandra.constants';
+import { CASSANDRA_TIMESERIES_OPTIONS, CassandraTimeseriesOptions, DEFAULT_WRITE_CONCURRENCY } from './cassandra-timeseries.options';
+
+const INSERT_SENSOR = `INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit)
+  VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`;
+const INSERT_SENSOR_DAY = 'INSERT INTO sensors_by_day (day, sensor_id) VALUES (?, ?)';
+const INSERT_METER = `INSERT INTO meter_readings_by_month (meter_id, month, ts, customer_id, energy_kwh, power_kw, voltage)
+  VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`;
+const INSERT_METER_MONTH = 'INSERT INTO meters_by_month (month, meter_id) VALUES (?, ?)';
+const SELECT_SENSOR = `SELECT ts, sensor_type, value, unit, WRITETIME(value) AS w FROM sensor_readings_by_day
+  WHERE sensor_id = ? AND day = ? AND ts >= ? AND ts < ?`;
+const SELECT_METER = `SELECT ts, customer_id, energy_kwh, power_kw, voltage, WRITETIME(energy_kwh) AS w FROM meter_readings_by_month
+  WHERE meter_id = ? AND month = ? AND ts >= ? AND ts < ?`;
+
+const DAY_MS = 86_400_000;
+const FETCH_SIZE = 5000;
+const READ = { prepare: true, fetchSize: FETCH_SIZE, isIdempotent: true } as const;
+
+/** `YYYY-MM-DD` of the UTC day an instant falls in (Cassandra `date`). */
+export function dayBucket(t: Date): string {
+  return t.toISOString().slice(0, 10);
+}
+
+/** `yyyymm` of the UTC month an instant falls in. */
+export function monthBucket(t: Date): number {
+  return t.getUTCFullYear() * 100 + t.getUTCMonth() + 1;
+}
+
+/** Day buckets overlapping [from, to), newest first. */
+export function daysDesc(from: Date, to: Date): string[] {
+  const out: string[] = [];
+  const last = Math.floor((to.getTime() - 1) / DAY_MS) * DAY_MS;
+  for (let d = last; d >= Math.floor(from.getTime() / DAY_MS) * DAY_MS; d -= DAY_MS) out.push(dayBucket(new Date(d)));
+  return out;
+}
+
+/** Month buckets overlapping [from, to), newest first. */
+export function monthsDesc(from: Date, to: Date): number[] {
+  const out: number[] = [];
+  const end = new Date(to.getTime() - 1);
+  let y = end.getUTCFullYear();
+  let m = end.getUTCMonth();
+  const stop = from.getUTCFullYear() * 12 + from.getUTCMonth();
+  while (y * 12 + m >= stop) {
+    out.push(y * 100 + m + 1);
+    if (--m < 0) {
+      m = 11;
+      y--;
+    }
+  }
+  return out;
+}
+
+/**
+ * TimeSeriesStore over Cassandra. Writes are prepared statements run with bounded
+ * concurrency (executeConcurrent); each row carries `USING TIMESTAMP` = its write stamp, so a
+ * replayed or repaired row never overwrites a newer one. Reads walk the day (or month)
+ * buckets of the range newest first and stop at the limit.
+ */
+@Injectable()
+export class CassandraTimeSeriesStore implements TimeSeriesStore {
+  readonly name = 'cassandra' as const;
+  private readonly concurrency: number;
+  /** (bucket, id) pairs already recorded in the bucket index tables by this process. */
+  private readonly indexed = new Set<string>();
+
+  constructor(
+    @Inject(CASSANDRA_CLIENT) private readonly client: Client,
+    @Optional() @Inject(CASSANDRA_TIMESERIES_OPTIONS) options?: CassandraTimeseriesOptions,
+  ) {
+    this.concurrency = options?.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
+  }
+
+  async ping(): Promise<void> {
+    await this.client.execute('SELECT release_version FROM system.local', [], { isIdempotent: true });
+  }
+
+  async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
+      query: INSERT_SENSOR,
+      params: [r.sensorId, dayBucket(r.timestamp), r.timestamp, r.sensorType, r.value, r.unit, r.writtenAtUs],
+    }));
+    const index = this.newIndexPairs(rows.map((r) => [dayBucket(r.timestamp), r.sensorId] as const), 'd');
+    for (const [day, id] of index) queries.push({ query: INSERT_SENSOR_DAY, params: [day, id] });
+    await this.run(queries);
+    this.remember(index, 'd');
+  }
+
+  async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
+      query: INSERT_METER,
+      params: [r.meterId, monthBucket(r.timestamp), r.timestamp, r.customerId, r.energyKwh, r.powerKw, r.voltage, r.writtenAtUs],
+    }));
+    const index = this.newIndexPairs(rows.map((r) => [monthBucket(r.timestamp), r.meterId] as const), 'm');
+    for (const [month, id] of index) queries.push({ query: INSERT_METER_MONTH, params: [month, id] });
+    await this.run(queries);
+    this.remember(index, 'm');
+  }
+
+  async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
+    const out: Stamped<SensorReading>[] = [];
+    for (const day of daysDesc(q.from, q.to)) {
+      const remaining = q.limit === undefined ? undefined : q.limit - out.length;
+      if (remaining === 0) break;
+      const rs = await this.client.execute(
+        remaining === undefined ? SELECT_SENSOR : `${SELECT_SENSOR} LIMIT ?`,
+        remaining === undefined ? [q.id, day, q.from, q.to] : [q.id, day, q.from, q.to, remaining],
+        READ,
+      );
+      for await (const row of rs) {
+        const r: Stamped<SensorReading> = {
+          sensorId: q.id,
+          sensorType: row.get('sensor_type') as string,
+          value: row.get('value') as number,
+          timestamp: row.get('ts') as Date,
+          writtenAtUs: (row.get('w') as types.Long).toNumber(),
+        };
+        const unit = row.get('unit') as string | null;
+        if (unit !== null) r.unit = unit;
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
+  async queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
+    const out: Stamped<MeterReading>[] = [];
+    for (const month of monthsDesc(q.from, q.to)) {
+      const remaining = q.limit === undefined ? undefined : q.limit - out.length;
+      if (remaining === 0) break;
+      const rs = await this.client.execute(
+        remaining === undefined ? SELECT_METER : `${SELECT_METER} LIMIT ?`,
+        remaining === undefined ? [q.id, month, q.from, q.to] : [q.id, month, q.from, q.to, remaining],
+        READ,
+      );
+      for await (const row of rs) {
+        const r: Stamped<MeterReading> = {
+          meterId: q.id,
+          customerId: row.get('customer_id') as string,
+          timestamp: row.get('ts') as Date,
+          energyKwh: row.get('energy_kwh') as number,
+          writtenAtUs: (row.get('w') as types.Long).toNumber(),
+        };
+        const power = row.get('power_kw') as number | null;
+        const voltage = row.get('voltage') as number | null;
+        if (power !== null) r.powerKw = power;
+        if (voltage !== null) r.voltage = voltage;
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
+  async listSensorIds(from: Date, to: Date): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const day of daysDesc(from, to)) {
+      const rs = await this.client.execute('SELECT sensor_id FROM sensors_by_day WHERE day = ?', [day], READ);
+      for await (const row of rs) ids.add(row.get('sensor_id') as string);
+    }
+    return [...ids].sort();
+  }
+
+  async listMeterIds(from: Date, to: Date): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const month of monthsDesc(from, to)) {
+      const rs = await this.client.execute('SELECT meter_id FROM meters_by_month WHERE month = ?', [month], READ);
+      for await (const row of rs) ids.add(row.get('meter_id') as string);
+    }
+    return [...ids].sort();
+  }
+
+  private async run(queries: { query: string; params: unknown[] }[]): Promise<void> {
+    // raiseOnFirstError: the batch fails as a whole (it will be retried or backlogged whole;
+    // rows already written are simply written again).
+    await concurrent.executeConcurrent(this.client, queries, {
+      concurrencyLevel: this.concurrency,
+      raiseOnFirstError: true,
+      collectResults: false,
+    });
+  }
+
+  private newIndexPairs<B extends string | number>(pairs: (readonly [B, string])[], tag: string): [B, string][] {
+    const out = new Map<string, [B, string]>();
+    for (const [bucket, id] of pairs) {
+      const key = `${tag}|${bucket}|${id}`;
+      if (!this.indexed.has(key)) out.set(key, [bucket, id]);
+    }
+    return [...out.values()];
+  }
+
+  private remember<B extends string | number>(pairs: [B, string][], tag: string): void {
+    if (this.indexed.size > 200_000) this.indexed.clear();
+    for (const [bucket, id] of pairs) this.indexed.add(`${tag}|${bucket}|${id}`);
+  }
+}

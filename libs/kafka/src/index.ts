@@ -1,0 +1,12 @@
+export { KafkaModule } from './kafka.module';
+export { KafkaHealthIndicator } from './kafka.health';
+export { DeadLetterPublisher, DLQ_HEADERS } from './dead-letter.publisher';
+export type { DeadLetterSource } from './dead-letter.publisher';
+export { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_PRODUCER } from './kafka.constants';
+export { buildKafkaJsConfig } from './kafka.options';
+export type { KafkaConfig, KafkaModuleOptions } from './kafka.options';
+export { kafkaMicroserviceOptions, kafkaTransportOptions, PrefixedKafkaServer } from './kafka-microservice';
+export type { KafkaTransportOptions } from './kafka-microservice';
+export { ensureTopics, withDlqTwins } from './topic-admin';
+export { DLQ_SUFFIX, dlqTopic, prefixedTopic, TOPICS } from './topics';
+export type { TopicName } from './topics';

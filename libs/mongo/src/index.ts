@@ -1,0 +1,6 @@
+export { MongoModule } from './mongo.module';
+export { MongoHealthIndicator } from './mongo.health';
+export { buildMongooseOptions } from './mongo.options';
+export type { MongoConfig, MongoModuleOptions } from './mongo.options';
+export * from './audit';
+export * from './metadata';

@@ -1,0 +1,3 @@
+export { METRICS_REGISTRY } from './metrics.constants';
+export { MetricsModule, createMetricsRegistry } from './metrics.module';
+export { MetricsController } from './metrics.controller';

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export type SensorBucketInterval = 'hour' | 'day';
+export type ConsumptionInterval = 'day' | 'month';
+
+export interface SensorAggregateRow {
+  bucketStart: Date;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  avg: number;
+}
+
+export interface MeterConsumptionRow {
+  day: string;
+  customerId: string;
+  consumptionKwh: number;
+  readings: number;
+  registerResets: number;
+}
+
+export interface CustomerConsumptionRow {
+  /** YYYY-MM-DD (day) or YYYY-MM (month), UTC. */
+  period: string;
+  consumptionKwh: number;
+  meters: number;
+  readings: number;
+  registerResets: number;
+}
+
+/**
+ * Reads of sensor_aggregates and consumption_aggregates (kept by the triggers in
+ * `aggregatesMigrations`). Ranges are half-open: [from, to).
+ */
+@Injectable()
+export class AggregatesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async sensorAggregates(sensorId: string, interval: SensorBucketInterval, from: Date, to: Date): Promise<SensorAggregateRow[]> {
+    const rows: { bucket_start: Date; count: string; min: number; max: number; sum: number; avg: number }[] = await this.dataSource.query(
+      `SELECT bucket_start, count, min, max, sum, avg
+         FROM sensor_aggregates
+        WHERE sensor_id = $1 AND bucket_interval = $2 AND bucket_start >= $3 AND bucket_start < $4
+        ORDER BY bucket_start`,
+      [sensorId, interval, from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => ({ bucketStart: new Date(r.bucket_start), count: Number(r.count), min: r.min, max: r.max, sum: r.sum, avg: r.avg }));
+  }
+
+  /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
+  async meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumptionRow[]> {
+    const rows: { day: string; customer_id: string; consumption_kwh: number; readings: number; register_resets: number }[] =
+      await this.dataSource.query(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, customer_id, consumption_kwh, readings, register_resets
+           FROM consumption_aggregates
+          WHERE meter_id = $1 AND day >= $2::date AND day < $3::date
+          ORDER BY day`,
+        [meterId, fromDay, toDay],
+      );
+    return rows.map((r) => ({
+      day: r.day,
+      customerId: r.customer_id,
+      consumptionKwh: r.consumption_kwh,
+      readings: r.readings,
+      registerResets: r.register_resets,
+    }));
+  }
+
+  async customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumptionRow[]> {
+    const period = interval === 'day' ? `to_char(day, 'YYYY-MM-DD')` : `to_char(date_trunc('month', day), 'YYYY-MM')`;
+    const rows: { period: string; kwh: number; meters: string; readings: string; resets: string }[] = await this.dataSource.query(
+      `SELECT ${period} AS period, sum(consumption_kwh) AS kwh, count(DISTINCT meter_id) AS meters,
+              sum(readings) AS readings, sum(register_resets) AS resets
+         FROM consumption_aggregates
+        WHERE customer_id = $1 AND day >= $2::date AND day < $3::date
+        GROUP BY 1
+        ORDER BY 1`,
+      [customerId, fromDay, toDay],
+    );
+    return rows.map((r) => ({
+      period: r.period,
+      consumptionKwh: Number(r.kwh),
+      meters: Number(r.meters),
+      readings: Number(r.readings),
+      registerResets: Number(r.resets),
+    }));
+  }
+}

@@ -1,0 +1,11 @@
+export { PostgresModule } from './postgres.module';
+export { PostgresHealthIndicator } from './postgres.health';
+export { buildTypeOrmOptions, MigrationRunError } from './postgres.options';
+export type { PostgresModuleOptions, PostgresConfig } from './postgres.options';
+export { runMigrationsLocked } from './migration-runner';
+export { MIGRATIONS_TABLE } from './postgres.constants';
+export { foundationMigrations } from './foundation/migrations';
+export * from './audit';
+export * from './users';
+export * from './timeseries';
+export * from './aggregates';

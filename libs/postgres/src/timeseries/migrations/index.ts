@@ -1,0 +1,16 @@
+import { CreateGridEntities1767398400000 } from './1767398400000-create-grid-entities';
+import { CreateSensorData1767398400100 } from './1767398400100-create-sensor-data';
+import { CreateMeterReadings1767398400200 } from './1767398400200-create-meter-readings';
+import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-replication-backlog';
+
+/**
+ * customers, meters, sensors, sensor_data (monthly partitions), meter_readings and the
+ * replication backlog. Pass after foundationMigrations and before anything that builds on
+ * these tables (e.g. the aggregates migrations).
+ */
+export const timeseriesMigrations: Function[] = [
+  CreateGridEntities1767398400000,
+  CreateSensorData1767398400100,
+  CreateMeterReadings1767398400200,
+  CreateReplicationBacklog1767398400300,
+];

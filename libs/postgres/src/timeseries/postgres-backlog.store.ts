@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
+import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, StoreName } from '@smartgrid/hybrid-storage';
+import { DataSource } from 'typeorm';
+
+interface EntryRow {
+  id: string;
+  target_store: StoreName;
+  kind: 'sensor' | 'meter';
+  payload: unknown[];
+  reason: string | null;
+  created_at: Date;
+  attempts: number;
+}
+
+/**
+ * The replication backlog held in PostgreSQL (`replication_backlog`): where writes that
+ * Cassandra missed wait. Claims lease entries under FOR UPDATE SKIP LOCKED, so replayers in
+ * several instances never block on, or double-claim, one another's entries.
+ */
+@Injectable()
+export class PostgresBacklogStore implements BacklogStore {
+  readonly location = 'postgres' as const;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async append(entries: readonly NewBacklogEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO replication_backlog (target_store, kind, payload, row_count, reason)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int[], $5::text[])
+       RETURNING id`,
+      [
+        entries.map((e) => e.target),
+        entries.map((e) => e.kind),
+        entries.map((e) => encodeBacklogRows(e)),
+        entries.map((e) => e.rows.length),
+        entries.map((e) => e.reason.slice(0, 2000)),
+      ],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  async claim(target: StoreName, limit: number, leaseMs: number): Promise<BacklogEntry[]> {
+    const rows: EntryRow[] = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT id FROM replication_backlog
+          WHERE target_store = $1 AND (leased_until IS NULL OR leased_until < now())
+          ORDER BY id
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE replication_backlog b
+            SET leased_until = now() + make_interval(secs => $3::float8 / 1000), attempts = b.attempts + 1
+           FROM picked WHERE b.id = picked.id
+         RETURNING b.id, b.target_store, b.kind, b.payload, b.reason, b.created_at, b.attempts
+       )
+       SELECT * FROM leased ORDER BY id`,
+      [target, limit, leaseMs],
+    );
+    return rows.map((r) => ({
+      ...decodeBacklogRows(r.kind, r.payload),
+      id: String(r.id),
+      target: r.target_store,
+      reason: r.reason ?? '',
+      createdAt: r.created_at,
+      attempts: r.attempts,
+    }));
+  }
+
+  async complete(entries: readonly BacklogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.dataSource.query('DELETE FROM replication_backlog WHERE id = ANY($1::bigint[])', [entries.map((e) => e.id)]);
+  }
+
+  async release(entry: BacklogEntry, error: string): Promise<void> {
+    await this.dataSource.query('UPDATE replication_backlog SET leased_until = NULL, last_error = $2 WHERE id = $1', [
+      entry.id,
+      error.slice(0, 2000),
+    ]);
+  }
+
+  async status(): Promise<BacklogTargetStatus[]> {
+    const rows: { target_store: StoreName; entries: string; rows: string; oldest: Date | null }[] = await this.dataSource.query(
+      `SELECT target_store, count(*) AS entries, coalesce(sum(row_count), 0) AS rows, min(created_at) AS oldest
+         FROM replication_backlog GROUP BY target_store`,
+    );
+    return rows.map((r) => ({ target: r.target_store, entries: Number(r.entries), rows: Number(r.rows), oldestCreatedAt: r.oldest }));
+  }
+}

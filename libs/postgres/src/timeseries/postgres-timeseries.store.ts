@@ -1,0 +1,303 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type {
+  MeterReading,
+  SensorReading,
+  SeriesQuery,
+  Stamped,
+  TimeSeriesStore,
+} from '@smartgrid/hybrid-storage';
+import { DataSource, EntityManager } from 'typeorm';
+
+interface SensorRow {
+  ts: Date;
+  value: number;
+  written_at_us: string;
+  sensor_type: string;
+  unit: string | null;
+}
+
+interface MeterRow {
+  ts: Date;
+  customer_id: string;
+  energy_kwh: number;
+  power_kw: number | null;
+  voltage: number | null;
+  written_at_us: string;
+}
+
+const UPSERT_SENSOR_DATA = `
+  INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
+  ON CONFLICT (sensor_id, ts) DO UPDATE
+     SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
+   WHERE d.written_at_us < EXCLUDED.written_at_us`;
+
+const UPSERT_METER_READINGS = `
+  INSERT INTO meter_readings AS m (meter_id, ts, customer_id, energy_kwh, power_kw, voltage, written_at_us)
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int8[])
+  ON CONFLICT (meter_id, ts) DO UPDATE
+     SET customer_id = EXCLUDED.customer_id, energy_kwh = EXCLUDED.energy_kwh, power_kw = EXCLUDED.power_kw,
+         voltage = EXCLUDED.voltage, written_at_us = EXCLUDED.written_at_us
+   WHERE m.written_at_us < EXCLUDED.written_at_us`;
+
+/**
+ * Sensors seen in a batch: created when new (no lock taken on existing rows), then updated
+ * only where the description changed, so steady-state batches do not serialise on sensor rows.
+ * Ids are sorted to give concurrent batches one lock order.
+ */
+const INSERT_SENSORS = `
+  INSERT INTO sensors (id, sensor_type, unit, location, metadata)
+  SELECT u.id, u.type, u.unit,
+         CASE WHEN u.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography END,
+         COALESCE(u.meta, '{}'::jsonb)
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::jsonb[]) AS u(id, type, unit, lat, lon, meta)
+   ORDER BY u.id
+  ON CONFLICT (id) DO NOTHING`;
+
+const UPDATE_SENSORS = `
+  WITH u AS (
+    SELECT id, type, unit,
+           CASE WHEN lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography END AS location,
+           meta
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::jsonb[]) AS u(id, type, unit, lat, lon, meta)
+  ), changed AS (
+    SELECT s.id FROM sensors s JOIN u ON u.id = s.id
+     WHERE s.sensor_type IS DISTINCT FROM u.type
+        OR (u.unit IS NOT NULL AND s.unit IS DISTINCT FROM u.unit)
+        OR (u.location IS NOT NULL AND NOT ST_Equals(s.location::geometry, u.location::geometry))
+        OR (u.location IS NOT NULL AND s.location IS NULL)
+        OR (u.meta IS NOT NULL AND NOT s.metadata @> u.meta)
+     ORDER BY s.id
+       FOR NO KEY UPDATE OF s
+  )
+  UPDATE sensors s
+     SET sensor_type = u.type,
+         unit = COALESCE(u.unit, s.unit),
+         location = COALESCE(u.location, s.location),
+         metadata = s.metadata || COALESCE(u.meta, '{}'::jsonb),
+         updated_at = now()
+    FROM u JOIN changed c ON c.id = u.id
+   WHERE s.id = u.id`;
+
+const INSERT_CUSTOMERS = `
+  INSERT INTO customers (id) SELECT DISTINCT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO NOTHING`;
+
+const INSERT_METERS = `
+  INSERT INTO meters (id, customer_id, metadata)
+  SELECT u.id, u.customer_id, COALESCE(u.meta, '{}'::jsonb)
+    FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(id, customer_id, meta)
+   ORDER BY u.id
+  ON CONFLICT (id) DO NOTHING`;
+
+/**
+ * TimeSeriesStore over PostgreSQL (sensor_data, meter_readings and the reference rows they
+ * point at). A batch is one transaction of a few multi-row statements: reference rows first
+ * so foreign keys hold, then one `INSERT … SELECT unnest(…) ON CONFLICT` for the readings.
+ */
+@Injectable()
+export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
+  readonly name = 'postgres' as const;
+  /** UTC months (ms of month start) whose sensor_data partition is known to exist. */
+  private readonly partitions = new Set<number>();
+  /** Reference rows (sensors, meters) stored by this process → the description stored. */
+  private readonly references = new Map<string, string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onModuleInit(): Promise<void> {
+    const now = new Date();
+    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    await this.ensurePartitions([now, nextMonth]);
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
+  async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ensurePartitions(rows.map((r) => r.timestamp));
+    const data = [
+      rows.map((r) => r.sensorId),
+      rows.map((r) => r.timestamp.toISOString()),
+      rows.map((r) => r.value),
+      rows.map((r) => r.writtenAtUs),
+    ];
+    await this.withReferences(
+      latestPerId(rows, (r) => r.sensorId),
+      (s) => `s|${s.sensorId}`,
+      (s) => JSON.stringify([s.sensorType, s.unit ?? null, s.location ?? null, s.metadata ?? null]),
+      async (em, sensors) => {
+        const params = [
+          sensors.map((s) => s.sensorId),
+          sensors.map((s) => s.sensorType),
+          sensors.map((s) => s.unit ?? null),
+          sensors.map((s) => s.location?.lat ?? null),
+          sensors.map((s) => s.location?.lon ?? null),
+          sensors.map((s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata))),
+        ];
+        await em.query(INSERT_SENSORS, params);
+        await em.query(UPDATE_SENSORS, params);
+      },
+      (em) => em.query(UPSERT_SENSOR_DATA, data),
+    );
+  }
+
+  async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const data = [
+      rows.map((r) => r.meterId),
+      rows.map((r) => r.timestamp.toISOString()),
+      rows.map((r) => r.customerId),
+      rows.map((r) => r.energyKwh),
+      rows.map((r) => r.powerKw ?? null),
+      rows.map((r) => r.voltage ?? null),
+      rows.map((r) => r.writtenAtUs),
+    ];
+    await this.withReferences(
+      latestPerId(rows, (r) => r.meterId),
+      (m) => `m|${m.meterId}`,
+      (m) => m.customerId,
+      async (em, meters) => {
+        await em.query(INSERT_CUSTOMERS, [meters.map((m) => m.customerId)]);
+        await em.query(INSERT_METERS, [
+          meters.map((m) => m.meterId),
+          meters.map((m) => m.customerId),
+          meters.map((m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata))),
+        ]);
+      },
+      (em) => em.query(UPSERT_METER_READINGS, data),
+    );
+  }
+
+  /**
+   * Runs `write` after making sure the reference rows it points at exist. References this
+   * process has already stored with the same description are skipped, so a steady stream
+   * costs one statement per batch; the others are upserted in the same transaction as the
+   * write. Should a cached reference have vanished (deleted by hand), the foreign key fails,
+   * the cache is dropped and the batch is retried once with every reference.
+   */
+  private async withReferences<T>(
+    refs: T[],
+    keyOf: (r: T) => string,
+    signatureOf: (r: T) => string,
+    upsertRefs: (em: EntityManager, refs: T[]) => Promise<void>,
+    write: (em: EntityManager | DataSource) => Promise<unknown>,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const todo = attempt === 1 ? refs.filter((r) => this.references.get(keyOf(r)) !== signatureOf(r)) : refs;
+      try {
+        if (todo.length === 0) {
+          await write(this.dataSource);
+        } else {
+          await this.dataSource.transaction(async (em) => {
+            await upsertRefs(em, todo);
+            await write(em);
+          });
+          if (this.references.size > 200_000) this.references.clear();
+          for (const r of todo) this.references.set(keyOf(r), signatureOf(r));
+        }
+        return;
+      } catch (err) {
+        if (attempt > 1 || !isForeignKeyViolation(err)) throw err;
+        this.references.clear();
+      }
+    }
+  }
+
+  async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
+    const rows: SensorRow[] = await this.dataSource.query(
+      `SELECT d.ts, d.value, d.written_at_us, s.sensor_type, s.unit
+         FROM sensor_data d JOIN sensors s ON s.id = d.sensor_id
+        WHERE d.sensor_id = $1 AND d.ts >= $2 AND d.ts < $3
+        ORDER BY d.ts DESC
+        LIMIT $4`,
+      [q.id, q.from.toISOString(), q.to.toISOString(), q.limit ?? null],
+    );
+    return rows.map((r) => {
+      const out: Stamped<SensorReading> = {
+        sensorId: q.id,
+        sensorType: r.sensor_type,
+        value: r.value,
+        timestamp: r.ts,
+        writtenAtUs: Number(r.written_at_us),
+      };
+      if (r.unit !== null) out.unit = r.unit;
+      return out;
+    });
+  }
+
+  async queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
+    const rows: MeterRow[] = await this.dataSource.query(
+      `SELECT ts, customer_id, energy_kwh, power_kw, voltage, written_at_us
+         FROM meter_readings
+        WHERE meter_id = $1 AND ts >= $2 AND ts < $3
+        ORDER BY ts DESC
+        LIMIT $4`,
+      [q.id, q.from.toISOString(), q.to.toISOString(), q.limit ?? null],
+    );
+    return rows.map((r) => {
+      const out: Stamped<MeterReading> = {
+        meterId: q.id,
+        customerId: r.customer_id,
+        timestamp: r.ts,
+        energyKwh: r.energy_kwh,
+        writtenAtUs: Number(r.written_at_us),
+      };
+      if (r.power_kw !== null) out.powerKw = r.power_kw;
+      if (r.voltage !== null) out.voltage = r.voltage;
+      return out;
+    });
+  }
+
+  async listSensorIds(from: Date, to: Date): Promise<string[]> {
+    // Probes each sensor's primary-key range instead of scanning the time range.
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT s.id FROM sensors s
+        WHERE EXISTS (SELECT 1 FROM sensor_data d WHERE d.sensor_id = s.id AND d.ts >= $1 AND d.ts < $2)
+        ORDER BY s.id`,
+      [from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async listMeterIds(from: Date, to: Date): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT m.id FROM meters m
+        WHERE EXISTS (SELECT 1 FROM meter_readings r WHERE r.meter_id = m.id AND r.ts >= $1 AND r.ts < $2)
+        ORDER BY m.id`,
+      [from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Creates the monthly sensor_data partitions these instants fall in, if missing. */
+  async ensurePartitions(instants: readonly Date[]): Promise<void> {
+    const months = new Set<number>();
+    for (const t of instants) {
+      const m = Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1);
+      if (!this.partitions.has(m)) months.add(m);
+    }
+    if (months.size === 0) return;
+    const list = [...months].sort((a, b) => a - b);
+    await this.dataSource.query('SELECT ensure_sensor_data_partition(m) FROM unnest($1::timestamptz[]) AS m', [
+      list.map((m) => new Date(m).toISOString()),
+    ]);
+    for (const m of list) this.partitions.add(m);
+  }
+}
+
+function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.code === '23503' || e?.driverError?.code === '23503';
+}
+
+/** One entry per id (the one with the latest timestamp), sorted by id. */
+function latestPerId<T extends { timestamp: Date }>(rows: readonly T[], idOf: (r: T) => string): T[] {
+  const byId = new Map<string, T>();
+  for (const r of rows) {
+    const prev = byId.get(idOf(r));
+    if (!prev || prev.timestamp <= r.timestamp) byId.set(idOf(r), r);
+  }
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}

@@ -1,0 +1,10 @@
+export { uniqueName } from './names';
+export { testEnv } from './env';
+export type { TestEnv } from './env';
+export { createTestDatabase, dropTestDatabase } from './postgres';
+export type { TestDatabase } from './postgres';
+export { deleteTestTopics, dropKeyspace, dropMongoDatabase, setupTestStack } from './stack';
+export type { TestStack } from './stack';
+export { isServerUp, REPO_ROOT, runStack, startServer, stopServer } from './servers';
+export type { ServerName, StackResult } from './servers';
+export { waitFor } from './wait';

@@ -1,0 +1,142 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  CASSANDRA_CLIENT,
+  CassandraBacklogStore,
+  CassandraModule,
+  CassandraTimeSeriesStore,
+  CassandraTimeseriesModule,
+  timeseriesCqlMigrations,
+} from '@smartgrid/cassandra';
+import { SmartgridConfigModule } from '@smartgrid/config';
+import {
+  BacklogReplayer,
+  HybridStorageModule,
+  HybridStorageService,
+  HybridStorageSettingsOverrides,
+  MeterReading,
+  SensorReading,
+  StorageSyncService,
+} from '@smartgrid/hybrid-storage';
+import { MongoMetadataModule, MongoModule, MongoSensorMetadataStore } from '@smartgrid/mongo';
+import {
+  foundationMigrations,
+  PostgresBacklogStore,
+  PostgresModule,
+  PostgresTimeSeriesStore,
+  PostgresTimeseriesModule,
+  timeseriesMigrations,
+} from '@smartgrid/postgres';
+import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { Client } from 'cassandra-driver';
+import { DataSource } from 'typeorm';
+
+export interface Harness {
+  stack: TestStack;
+  ctx: INestApplicationContext;
+  storage: HybridStorageService;
+  sync: StorageSyncService;
+  replayer: BacklogReplayer;
+  dataSource: DataSource;
+  cassandra: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the storage stack as the data-processing app wires it (config, the three store
+ * modules with this feature's migrations, adapters, HybridStorageModule) against a PostgreSQL
+ * database, Cassandra keyspace and MongoDB database owned by the calling test file.
+ */
+export async function startHarness(settings: HybridStorageSettingsOverrides = {}, env: Record<string, string> = {}): Promise<Harness> {
+  const stack = await setupTestStack(env);
+  Object.assign(process.env, stack.env);
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'mongo'] }),
+      PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
+      CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
+      MongoModule.forRootAsync(),
+      HybridStorageModule.forRootAsync({
+        imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule],
+        stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
+        backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+        sensorMetadata: MongoSensorMetadataStore,
+        settings: { storeTimeoutMs: 10_000, ...settings },
+      }),
+    ],
+  }).compile();
+  moduleRef.useLogger(['error']);
+  const ctx = await moduleRef.init();
+  return {
+    stack,
+    ctx,
+    storage: ctx.get(HybridStorageService),
+    sync: ctx.get(StorageSyncService),
+    replayer: ctx.get(BacklogReplayer),
+    dataSource: ctx.get(DataSource),
+    cassandra: ctx.get<Client>(CASSANDRA_CLIENT),
+    async close() {
+      await ctx.close();
+      await stack.cleanup();
+    },
+  };
+}
+
+export const BASE = Date.parse('2026-01-15T00:00:00Z');
+
+/** `n` readings for each of `sensors` sensors, one a minute from `start`. */
+export function sensorBatch(sensors: number, n: number, start = BASE, prefix = 'S'): SensorReading[] {
+  const out: SensorReading[] = [];
+  for (let s = 0; s < sensors; s++) {
+    for (let i = 0; i < n; i++) {
+      out.push({
+        sensorId: `${prefix}-${s}`,
+        sensorType: 'voltage',
+        value: 220 + s + i / 1000,
+        unit: 'V',
+        timestamp: new Date(start + i * 60_000),
+      });
+    }
+  }
+  return out;
+}
+
+export function meterBatch(meters: number, n: number, start = BASE, prefix = 'M'): MeterReading[] {
+  const out: MeterReading[] = [];
+  for (let m = 0; m < meters; m++) {
+    for (let i = 0; i < n; i++) {
+      out.push({
+        meterId: `${prefix}-${m}`,
+        customerId: `C-${m % 3}`,
+        timestamp: new Date(start + i * 900_000),
+        energyKwh: 1000 + m * 10 + i * 0.25,
+        powerKw: 1 + i / 100,
+        voltage: 230,
+      });
+    }
+  }
+  return out;
+}
+
+/** Exact row counts, read from the tables directly (not through the service). */
+export async function pgCount(h: Harness, table: 'sensor_data' | 'meter_readings', idPrefix: string): Promise<number> {
+  const col = table === 'sensor_data' ? 'sensor_id' : 'meter_id';
+  const rows: { n: string }[] = await h.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE ${col} LIKE $1`, [`${idPrefix}%`]);
+  return Number(rows[0]!.n);
+}
+
+/** Row count of one sensor's (or meter's) partitions in Cassandra over the given buckets. */
+export async function cassandraCount(h: Harness, kind: 'sensor' | 'meter', ids: string[], buckets: (string | number)[]): Promise<number> {
+  const cql =
+    kind === 'sensor'
+      ? 'SELECT COUNT(*) AS n FROM sensor_readings_by_day WHERE sensor_id = ? AND day = ?'
+      : 'SELECT COUNT(*) AS n FROM meter_readings_by_month WHERE meter_id = ? AND month = ?';
+  let total = 0;
+  for (const id of ids) {
+    for (const b of buckets) {
+      const rs = await h.cassandra.execute(cql, [id, b], { prepare: true });
+      total += Number(rs.first()?.get('n') ?? 0);
+    }
+  }
+  return total;
+}
