@@ -1,0 +1,95 @@
+import type { SeriesKind, StoreName } from '@smartgrid/hybrid-storage';
+
+export type CliCommand =
+  | { name: 'status'; json: boolean }
+  | { name: 'replay'; json: boolean }
+  | { name: 'backfill'; from: Date; to: Date; source: StoreName; target: StoreName; kinds?: SeriesKind[]; ids?: string[]; json: boolean }
+  | { name: 'reconcile'; from: Date; to: Date; repair: boolean; kinds?: SeriesKind[]; ids?: string[]; all: boolean; json: boolean };
+
+export const USAGE = `Usage: npm run storage:cli -- <command> [options]
+
+Commands:
+  status                                   replication backlog depth and oldest age, per store
+  replay                                   drain the replication backlog now
+  backfill  --from T --to T --source S     copy [from, to) from store S into the other store
+  reconcile --from T --to T [--repair]     compare both stores per series and UTC day
+                                           (counts, checksums, differences); --repair fixes them
+
+Options:
+  --from, --to     ISO-8601 instants (2026-01-20T00:00:00Z) or dates (2026-01-20 = midnight UTC)
+  --source         postgres | cassandra (backfill; --target defaults to the other store)
+  --kind           sensor | meter (default: both)
+  --ids            comma-separated series ids (default: every id with data in the range)
+  --all            reconcile: list every unit, not only those out of sync
+  --json           print the full report as JSON on stdout
+
+Progress goes to stderr. Exit code: 0 ok, 1 error, 2 reconcile found differences it did not repair.`;
+
+export class CliUsageError extends Error {}
+
+const STORES: readonly StoreName[] = ['postgres', 'cassandra'];
+const KINDS: readonly SeriesKind[] = ['sensor', 'meter'];
+
+function instant(name: string, v: string | undefined): Date {
+  if (v === undefined) throw new CliUsageError(`--${name} is required`);
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new CliUsageError(`--${name}: "${v}" is not an ISO-8601 instant`);
+  return d;
+}
+
+function store(name: string, v: string | undefined): StoreName {
+  if (!v || !(STORES as readonly string[]).includes(v)) throw new CliUsageError(`--${name} must be one of ${STORES.join(', ')}`);
+  return v as StoreName;
+}
+
+/** Parses `argv` (without node and script); throws CliUsageError naming the bad option. */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  const [name, ...rest] = argv;
+  const opts = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (!a.startsWith('--')) throw new CliUsageError(`unexpected argument "${a}"`);
+    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (['repair', 'json', 'all'].includes(key)) {
+      flags.add(key);
+    } else if (inline !== undefined) {
+      opts.set(key, inline);
+    } else {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new CliUsageError(`--${key} needs a value`);
+      opts.set(key, v);
+    }
+  }
+  const known = new Set(['from', 'to', 'source', 'target', 'kind', 'ids']);
+  for (const k of opts.keys()) if (!known.has(k)) throw new CliUsageError(`unknown option --${k}`);
+  const kind = opts.get('kind');
+  if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new CliUsageError(`--kind must be one of ${KINDS.join(', ')}`);
+  const kinds = kind ? [kind as SeriesKind] : undefined;
+  const ids = opts.get('ids')?.split(',').map((s) => s.trim()).filter(Boolean);
+  const json = flags.has('json');
+
+  switch (name) {
+    case 'status':
+    case 'replay':
+      return { name, json };
+    case 'backfill': {
+      const source = store('source', opts.get('source'));
+      const target = opts.has('target') ? store('target', opts.get('target')) : STORES.find((s) => s !== source)!;
+      if (target === source) throw new CliUsageError('--target must differ from --source');
+      const from = instant('from', opts.get('from'));
+      const to = instant('to', opts.get('to'));
+      if (from >= to) throw new CliUsageError('--from must be before --to');
+      return { name, from, to, source, target, ...(kinds ? { kinds } : {}), ...(ids ? { ids } : {}), json };
+    }
+    case 'reconcile': {
+      const from = instant('from', opts.get('from'));
+      const to = instant('to', opts.get('to'));
+      if (from >= to) throw new CliUsageError('--from must be before --to');
+      return { name, from, to, repair: flags.has('repair'), all: flags.has('all'), ...(kinds ? { kinds } : {}), ...(ids ? { ids } : {}), json };
+    }
+    default:
+      throw new CliUsageError(name ? `unknown command "${name}"` : 'a command is required');
+  }
+}

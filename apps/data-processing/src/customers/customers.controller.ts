@@ -1,0 +1,40 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Role, Roles } from '@smartgrid/auth';
+import { AggregatesRepository } from '@smartgrid/postgres';
+import { ConsumptionQuery, IdParams } from '../aggregates/query.dto';
+import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../aggregates/time-range';
+
+export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;
+export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
+@ApiForbiddenResponse({ description: 'Role below viewer' })
+@Roles(Role.Viewer)
+@Controller('api/customers')
+export class CustomersController {
+  constructor(private readonly aggregates: AggregatesRepository) {}
+
+  /**
+   * Energy used by all of a customer's meters per UTC day or month, derived from their
+   * cumulative registers (see consumption_aggregates). The range covers every UTC day that
+   * [from, to) touches.
+   */
+  @Get(':id/consumption')
+  @ApiOperation({ summary: 'Energy consumption (kWh) of a customer per UTC day or month (default: last 30 days)' })
+  @ApiOkResponse({ description: '{ customerId, interval, fromDay, toDay, totalKwh, periods: [{ period, consumptionKwh, meters, readings, registerResets }] }' })
+  async consumption(@Param() p: IdParams, @Query() q: ConsumptionQuery) {
+    const interval = q.interval ?? 'day';
+    const range =
+      interval === 'day'
+        ? resolveRange(q.from, q.to, 30 * DAY, MAX_DAILY_CONSUMPTION_SPAN_MS)
+        : resolveRange(q.from, q.to, 365 * DAY, MAX_MONTHLY_CONSUMPTION_SPAN_MS);
+    const fromDay = utcDay(range.from);
+    const toDay = utcDayEndExclusive(range.to);
+    const periods = await this.aggregates.customerConsumption(p.id, interval, fromDay, toDay);
+    const totalKwh = periods.reduce((s, x) => s + x.consumptionKwh, 0);
+    return { customerId: p.id, interval, fromDay, toDay, totalKwh, periods };
+  }
+}

@@ -1,0 +1,176 @@
+import {
+  MeterReading,
+  SensorReading,
+  validateMeterReading,
+  validateSensorReading,
+} from '@smartgrid/hybrid-storage';
+
+/**
+ * Turns the raw bytes of a Kafka message into a reading, or into the reason it is refused.
+ * Pure and synchronous: the consumer calls it for every message of a batch and sends refused
+ * ones to the dead-letter topic, so nothing here may throw, whatever the input.
+ *
+ * Field rules (types, lengths, finite numbers, timestamp window 2000-01-01 .. now + 1 day,
+ * energy_kwh >= 0) are hybrid-storage's `validateSensorReading`/`validateMeterReading`, so
+ * the API and the consumer refuse the same things. This layer adds what only a message has:
+ * - size: payloads above `maxBytes` (default 64 KiB) are refused before parsing;
+ * - encoding: not UTF-8, not JSON, or JSON that is not an object;
+ * - unknown top-level fields are refused (`unknown_field`): the contract is closed, and a
+ *   misspelt optional field (`untis`) would otherwise be lost silently. Free-form data
+ *   belongs in `metadata`;
+ * - a timestamp whose calendar fields are impossible (2026-02-30, 24:00) is refused rather
+ *   than rolled over the way Date.parse does;
+ * - the message key, when present, must equal the reading's id (`key_mismatch`): the key is
+ *   what keeps one device's readings on one partition, in order. A missing key is accepted.
+ */
+
+export type RejectCode =
+  | 'payload_missing'
+  | 'payload_too_large'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'unknown_field'
+  | 'key_mismatch'
+  // hybrid-storage's ValidationReason values, passed through:
+  | 'required'
+  | 'wrong_type'
+  | 'empty'
+  | 'too_long'
+  | 'not_finite'
+  | 'negative'
+  | 'bad_format'
+  | 'out_of_range'
+  | 'unknown_value';
+
+export interface Rejection {
+  code: RejectCode;
+  /** The offending field (dotted wire name), when one can be named. */
+  field?: string;
+  detail: string;
+}
+
+export type Decoded<T> = { ok: true; reading: T } | { ok: false; rejection: Rejection };
+
+export interface DecoderOptions {
+  maxBytes: number;
+  /** The consumer's clock; injectable for tests. */
+  now: () => number;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+
+export const DEFAULT_DECODER_OPTIONS: DecoderOptions = {
+  maxBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  now: () => Date.now(),
+};
+
+const SENSOR_FIELDS: ReadonlySet<string> = new Set(['sensor_id', 'sensor_type', 'value', 'unit', 'timestamp', 'metadata', 'location']);
+const METER_FIELDS: ReadonlySet<string> = new Set(['meter_id', 'customer_id', 'timestamp', 'energy_kwh', 'power_kw', 'voltage', 'metadata']);
+const LOCATION_FIELDS: ReadonlySet<string> = new Set(['lat', 'lon']);
+
+const ISO_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The dead-letter reason header: `code: field: detail`. */
+export function describeRejection(r: Rejection): string {
+  return r.field ? `${r.code}: ${r.field}: ${r.detail}` : `${r.code}: ${r.detail}`;
+}
+
+type Parsed = { ok: true; object: Record<string, unknown> } | { ok: false; rejection: Rejection };
+
+function parseObject(value: Buffer | null, opts: DecoderOptions): Parsed {
+  const no = (code: RejectCode, detail: string): Parsed => ({ ok: false, rejection: { code, detail } });
+  if (value === null || value.length === 0) return no('payload_missing', 'message has no payload');
+  if (value.length > opts.maxBytes) return no('payload_too_large', `payload is ${value.length} bytes, the limit is ${opts.maxBytes}`);
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return no('invalid_utf8', 'payload is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return no('invalid_json', `payload is not JSON (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const got = Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed;
+    return no('not_an_object', `payload must be a JSON object, got ${got}`);
+  }
+  return { ok: true, object: parsed as Record<string, unknown> };
+}
+
+function unknownField(obj: Record<string, unknown>, allowed: ReadonlySet<string>, prefix = ''): Rejection | null {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.has(k)) {
+      const field = `${prefix}${k.slice(0, 64)}`;
+      return { code: 'unknown_field', field, detail: 'is not part of the message contract (free-form data belongs in metadata)' };
+    }
+  }
+  return null;
+}
+
+/** Date.parse rolls 2026-02-30 over into March; a device that sends it has a broken clock. */
+function impossibleCalendar(ts: unknown): Rejection | null {
+  if (typeof ts !== 'string') return null;
+  const m = ISO_PARTS.exec(ts);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || (s ?? 0) > 59) {
+    return { code: 'bad_format', field: 'timestamp', detail: `"${ts.slice(0, 40)}" is not a valid calendar date-time` };
+  }
+  return null;
+}
+
+function checkKey(key: Buffer | null, id: string, field: string): Rejection | null {
+  if (key === null || key.length === 0) return null;
+  return key.toString('utf8') === id ? null : { code: 'key_mismatch', field, detail: `the message key must equal ${field}` };
+}
+
+function guarded<T>(fn: () => Decoded<T>): Decoded<T> {
+  try {
+    return fn();
+  } catch (e) {
+    // Only a bug can get here; it is still this message's verdict, not the consumer's death.
+    return { ok: false, rejection: { code: 'bad_format', detail: `could not be decoded (${e instanceof Error ? e.message : String(e)})` } };
+  }
+}
+
+export function decodeSensorMessage(key: Buffer | null, value: Buffer | null, opts: DecoderOptions = DEFAULT_DECODER_OPTIONS): Decoded<SensorReading> {
+  return guarded(() => {
+    const p = parseObject(value, opts);
+    if (!p.ok) return p;
+    const o = p.object;
+    const early =
+      unknownField(o, SENSOR_FIELDS) ??
+      (typeof o.location === 'object' && o.location !== null && !Array.isArray(o.location)
+        ? unknownField(o.location as Record<string, unknown>, LOCATION_FIELDS, 'location.')
+        : null) ??
+      impossibleCalendar(o.timestamp);
+    if (early) return { ok: false, rejection: early };
+    const v = validateSensorReading(o, opts.now());
+    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: v.error.field, detail: v.error.detail } };
+    const keyProblem = checkKey(key, v.value.sensorId, 'sensor_id');
+    if (keyProblem) return { ok: false, rejection: keyProblem };
+    return { ok: true, reading: v.value };
+  });
+}
+
+export function decodeMeterMessage(key: Buffer | null, value: Buffer | null, opts: DecoderOptions = DEFAULT_DECODER_OPTIONS): Decoded<MeterReading> {
+  return guarded(() => {
+    const p = parseObject(value, opts);
+    if (!p.ok) return p;
+    const o = p.object;
+    const early = unknownField(o, METER_FIELDS) ?? impossibleCalendar(o.timestamp);
+    if (early) return { ok: false, rejection: early };
+    const v = validateMeterReading(o, opts.now());
+    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: v.error.field, detail: v.error.detail } };
+    const keyProblem = checkKey(key, v.value.meterId, 'meter_id');
+    if (keyProblem) return { ok: false, rejection: keyProblem };
+    return { ok: true, reading: v.value };
+  });
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Role, Roles } from '@smartgrid/auth';
+import { HybridStorageService } from '@smartgrid/hybrid-storage';
+import { IdParams, ReadingsQuery } from '../aggregates/query.dto';
+import { toHttpError } from '../aggregates/storage-errors';
+import { DAY, resolveRange } from '../aggregates/time-range';
+import { MAX_READINGS_SPAN_MS } from '../sensors/sensors.controller';
+
+@ApiTags('meters')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
+@ApiForbiddenResponse({ description: 'Role below viewer' })
+@Roles(Role.Viewer)
+@Controller('api/meters')
+export class MetersController {
+  constructor(private readonly storage: HybridStorageService) {}
+
+  @Get(':id/readings')
+  @ApiOperation({ summary: 'Register readings of a meter in [from, to), newest first (default: last 24 h, at most 31 days)' })
+  @ApiOkResponse({ description: '{ meterId, from, to, source, failed, count, readings: [{ timestamp, energyKwh, powerKw, voltage, customerId, source }] }' })
+  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery) {
+    const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
+    try {
+      const r = await this.storage.getMeterReadings(p.id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000 });
+      return {
+        meterId: p.id,
+        from: range.from,
+        to: range.to,
+        source: r.source,
+        failed: r.failed,
+        count: r.records.length,
+        readings: r.records.map((x) => ({
+          timestamp: x.timestamp,
+          energyKwh: x.energyKwh,
+          ...(x.powerKw !== undefined ? { powerKw: x.powerKw } : {}),
+          ...(x.voltage !== undefined ? { voltage: x.voltage } : {}),
+          customerId: x.customerId,
+          source: x.source,
+        })),
+      };
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { kafkaConfig } from '@smartgrid/config';
+import { BacklogStatus, HybridStorageService, messageOf, STORE_NAMES, StoreName, withTimeout } from '@smartgrid/hybrid-storage';
+import { dlqTopic, KAFKA_ADMIN, prefixedTopic, TOPICS } from '@smartgrid/kafka';
+import type { Admin } from 'kafkajs';
+import { IngestConsumer } from '../ingest/ingest.consumer';
+
+const PROBE_TIMEOUT_MS = 3000;
+
+export interface StoreHealth {
+  status: 'up' | 'down' | 'not_configured';
+  latencyMs?: number;
+  error?: string;
+}
+
+export interface TopicCounts {
+  /** Messages in the topic (sum over partitions of high watermark − low watermark). */
+  messages: number | null;
+  /** For consumed topics: messages not yet committed by the ingest group. */
+  lag?: number | null;
+  error?: string;
+}
+
+export interface StorageStatus {
+  checkedAt: Date;
+  stores: Record<StoreName, StoreHealth>;
+  defaultWriteTarget: string;
+  backlog: BacklogStatus | { error: string };
+  deadLetters: Record<string, TopicCounts>;
+  ingest: { groupId: string | null; topics: Record<string, TopicCounts> };
+}
+
+@Injectable()
+export class StorageStatusService {
+  constructor(
+    private readonly storage: HybridStorageService,
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(kafkaConfig.KEY) private readonly kafkaCfg: ConfigType<typeof kafkaConfig>,
+    @Optional() private readonly consumer?: IngestConsumer,
+  ) {}
+
+  async status(): Promise<StorageStatus> {
+    const consumed = [TOPICS.sensorData, TOPICS.meterReadings];
+    const groupId = this.consumer?.groupId ?? null;
+    const [stores, backlog, dlq, ingest] = await Promise.all([
+      this.storeHealth(),
+      this.storage.getBacklogStatus().catch((err: unknown) => ({ error: messageOf(err) })),
+      Promise.all(consumed.map(async (t) => [dlqTopic(t), await this.topicCounts(dlqTopic(t), null)] as const)),
+      Promise.all(consumed.map(async (t) => [t, await this.topicCounts(t, groupId)] as const)),
+    ]);
+    return {
+      checkedAt: new Date(),
+      stores,
+      defaultWriteTarget: this.storage.defaultTarget,
+      backlog,
+      deadLetters: Object.fromEntries(dlq),
+      ingest: { groupId, topics: Object.fromEntries(ingest) },
+    };
+  }
+
+  private async storeHealth(): Promise<Record<StoreName, StoreHealth>> {
+    const entries = await Promise.all(
+      STORE_NAMES.map(async (name): Promise<[StoreName, StoreHealth]> => {
+        const store = this.storage.store(name);
+        if (!store) return [name, { status: 'not_configured' }];
+        const started = performance.now();
+        try {
+          await withTimeout(store.ping(), PROBE_TIMEOUT_MS, `${name} ping`);
+          return [name, { status: 'up', latencyMs: Math.round(performance.now() - started) }];
+        } catch (err) {
+          return [name, { status: 'down', latencyMs: Math.round(performance.now() - started), error: messageOf(err) }];
+        }
+      }),
+    );
+    return Object.fromEntries(entries) as Record<StoreName, StoreHealth>;
+  }
+
+  /** Logical topic → counts from the broker (one metadata round trip, plus group offsets). */
+  private async topicCounts(logical: string, groupId: string | null): Promise<TopicCounts> {
+    const topic = prefixedTopic(this.kafkaCfg.topicPrefix, logical);
+    try {
+      const offsets = await withTimeout(this.admin.fetchTopicOffsets(topic), PROBE_TIMEOUT_MS, 'kafka offsets');
+      const messages = offsets.reduce((s, p) => s + (Number(p.high) - Number(p.low)), 0);
+      if (!groupId) return { messages };
+      const committed = await withTimeout(this.admin.fetchOffsets({ groupId, topics: [topic] }), PROBE_TIMEOUT_MS, 'kafka group offsets');
+      const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      const lag = offsets.reduce((s, p) => {
+        const c = byPartition.get(p.partition) ?? -1;
+        const from = c < 0 ? Number(p.low) : c;
+        return s + Math.max(0, Number(p.high) - from);
+      }, 0);
+      return { messages, lag };
+    } catch (err) {
+      return { messages: null, ...(groupId ? { lag: null } : {}), error: messageOf(err) };
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { ChildProcess, spawn } from 'child_process';
+import { join } from 'path';
+import { REPO_ROOT } from '@smartgrid/testing';
+
+export interface ChildApp {
+  proc: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** stdout + stderr so far, for failure messages. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const SUPPORT = join(REPO_ROOT, 'apps/data-processing/test/support');
+
+/** Starts data-processing in a child process and resolves once it is READY (or rejects with its output). */
+export function startChildApp(env: Record<string, string>, timeoutMs = 120_000): Promise<ChildApp> {
+  const proc = spawn(process.execPath, ['--no-warnings', '-r', join(SUPPORT, 'ts-register.js'), join(SUPPORT, 'run-app.ts')], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TEST_APP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`child app not ready after ${timeoutMs} ms:\n${out.slice(-4000)}`));
+    }, timeoutMs);
+    const onData = (): void => {
+      const m = /READY (\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      proc.stdout!.off('data', onData);
+      const port = Number(m[1]);
+      resolve({ proc, port, baseUrl: `http://127.0.0.1:${port}`, output: () => out, exited });
+    };
+    proc.stdout!.on('data', onData);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`child app exited (${code ?? signal}) before READY:\n${out.slice(-4000)}`));
+    });
+  });
+}

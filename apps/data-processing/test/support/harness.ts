@@ -1,0 +1,76 @@
+import { INestApplication } from '@nestjs/common';
+import { Role, TokenService } from '@smartgrid/auth';
+import { HybridStorageService } from '@smartgrid/hybrid-storage';
+import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
+import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { createApp, startApp } from '../../src/app';
+import { IngestConsumer } from '../../src/ingest/ingest.consumer';
+
+export type Logical = typeof TOPICS.sensorData | typeof TOPICS.meterReadings;
+
+export interface OutMessage {
+  key: string | null;
+  value: Buffer | string | null;
+  headers?: IHeaders;
+}
+
+export interface Harness {
+  stack: TestStack;
+  app: INestApplication;
+  baseUrl: string;
+  kafka: Kafka;
+  producer: Producer;
+  tokens: Record<'viewer' | 'operator' | 'admin', string>;
+  topic(logical: string): string;
+  produce(logical: Logical, messages: OutMessage[]): Promise<void>;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  storage: HybridStorageService;
+  close(): Promise<void>;
+}
+
+/** Boots data-processing in-process on its own database, keyspace and topic prefix. */
+export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
+  const stack = await setupTestStack({ INGEST_MAX_WAIT_MS: '50', ...overrides });
+  let app: INestApplication | undefined;
+  try {
+    app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
+    const port = await startApp(app, 0);
+    await app.get(IngestConsumer).whenAssigned(120_000);
+    const kafka = new Kafka({ clientId: 'dp-test-producer', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const tokenService = app.get(TokenService);
+    const mint = async (role: Role): Promise<string> =>
+      (await tokenService.issue({ userId: `u-${role}`, username: `${role}-user`, role })).accessToken;
+    const dataSource = app.get(DataSource);
+    const prefix = stack.env.KAFKA_TOPIC_PREFIX;
+    const theApp = app;
+    return {
+      stack,
+      app,
+      baseUrl: `http://127.0.0.1:${port}`,
+      kafka,
+      producer,
+      tokens: { viewer: await mint(Role.Viewer), operator: await mint(Role.Operator), admin: await mint(Role.Admin) },
+      topic: (logical) => prefixedTopic(prefix, logical),
+      produce: async (logical, messages) => {
+        await producer.send({ topic: prefixedTopic(prefix, logical), acks: -1, messages });
+      },
+      sql: (text, params) => dataSource.query(text, params),
+      storage: app.get(HybridStorageService),
+      close: async () => {
+        await producer.disconnect().catch(() => undefined);
+        await theApp.close();
+        await stack.cleanup();
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await stack.cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+export const json = (o: unknown): string => JSON.stringify(o);

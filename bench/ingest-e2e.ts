@@ -1,0 +1,320 @@
+/**
+ * End-to-end ingest benchmark against the local stack (infra/local/stack up):
+ *
+ *   npm run bench:ingest                       # 200 000 readings
+ *   npm run bench:ingest -- --readings 400000 --sensors 4000
+ *
+ * 1. Storage bulk ceiling: HybridStorageService.storeSensorDataBatch (both stores) in an
+ *    in-process app without the consumer: three concurrent streams of 7500-row batches, each
+ *    over a third of the sensors, the shape the consumer produces from three partitions.
+ * 2. Naive per-message path: storeSensorData one reading at a time (what an eachMessage
+ *    handler awaiting its write per message would do).
+ * 3. Kafka end to end: data-processing in a child process consuming; N readings produced as
+ *    fast as the producer goes; the clock stops when every offset is committed (which the
+ *    consumer does only once rows are durable) and the replication backlog is empty (so the
+ *    rows are in both stores). Row counts in both stores are then checked.
+ * 4. Latency at half the measured rate: produce for 20 s with probe readings (1 in 50); p50/p99
+ *    from the producer's ack to the probe being readable in both PostgreSQL and Cassandra.
+ * Prints the app's peak RSS (VmHWM of the child process).
+ */
+import { JwtService } from '@nestjs/jwt';
+import { Role, TokenService } from '@smartgrid/auth';
+import { HybridStorageService, SensorReading } from '@smartgrid/hybrid-storage';
+import { prefixedTopic } from '@smartgrid/kafka';
+import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { Client as CassandraClient, types as cqlTypes } from 'cassandra-driver';
+import { readFileSync } from 'fs';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { createApp } from '../apps/data-processing/src/app';
+import { Fleet } from '../apps/data-processing/src/feed/fleet';
+import { ChildApp, startChildApp } from '../apps/data-processing/test/support/child-app';
+
+interface Args {
+  readings: number;
+  sensors: number;
+  ceilingReadings: number;
+  naiveReadings: number;
+  latencySeconds: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Args;
+    const n = Number(argv[i + 1]);
+    if (!(key in a) || !Number.isFinite(n) || n <= 0) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
+    a[key] = n;
+  }
+  return a;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+/** `count` sensor messages: `sensors` ids, one reading per id per second, ending about now. */
+function* sensorMessages(fleet: Fleet, count: number, startMs: number, idPrefix: string): Generator<{ key: string; value: string; reading: SensorReading }> {
+  const n = fleet.sensors.length;
+  for (let i = 0; i < count; i++) {
+    const s = fleet.sensors[i % n];
+    const m = fleet.sensorReading(s, startMs + Math.floor(i / n) * 1000);
+    const id = `${idPrefix}${m.sensor_id}`;
+    const msg = { ...m, sensor_id: id };
+    yield {
+      key: id,
+      value: JSON.stringify(msg),
+      reading: { sensorId: id, sensorType: m.sensor_type, value: m.value, unit: m.unit, timestamp: new Date(m.timestamp) },
+    };
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: number; naive: number }> {
+  const app = await createApp({ env: { ...stack.env, INGEST_ENABLED: 'false' }, logger: ['error'] });
+  await app.init();
+  try {
+    const storage = app.get(HybridStorageService);
+    const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 7 });
+    const start = Date.now() - 6 * 3_600_000;
+    const all = [...sensorMessages(fleet, args.ceilingReadings, start, 'CEIL-')].map((m) => m.reading);
+    // Shaped like the consumer's work: three streams (a topic's partitions), each a disjoint
+    // third of the sensors written in 7500-row batches, the three streams concurrently.
+    const streams: SensorReading[][][] = [[], [], []];
+    for (let p = 0; p < 3; p++) {
+      const mine = all.filter((_r, i) => (i % args.sensors) % 3 === p);
+      for (let i = 0; i < mine.length; i += 7500) streams[p].push(mine.slice(i, i + 7500));
+    }
+    // Warm-up (sensor rows, partitions, prepared statements, JIT), not timed.
+    const warm = [...sensorMessages(fleet, 10_000, start - 3_600_000, 'CEIL-')].map((m) => m.reading);
+    for (let i = 0; i < warm.length; i += 5000) await storage.storeSensorDataBatch(warm.slice(i, i + 5000));
+    const t0 = performance.now();
+    await Promise.all(
+      streams.map(async (batches) => {
+        for (const b of batches) {
+          const r = await storage.storeSensorDataBatch(b);
+          if (r.storedIn.length !== 2) throw new Error(`bulk write not in both stores: ${JSON.stringify(r.outcomes)}`);
+        }
+      }),
+    );
+    const bulk = all.length / ((performance.now() - t0) / 1000);
+    log(`storage bulk ceiling: ${all.length} readings, ${bulk.toFixed(0)} readings/s`);
+
+    const naiveReadings = [...sensorMessages(fleet, args.naiveReadings, start, 'NAIVE-')].map((m) => m.reading);
+    const t1 = performance.now();
+    for (const r of naiveReadings) await storage.storeSensorData(r);
+    const naive = naiveReadings.length / ((performance.now() - t1) / 1000);
+    log(`naive per-message path: ${naiveReadings.length} readings, ${naive.toFixed(0)} readings/s`);
+    return { bulk, naive };
+  } finally {
+    await app.close();
+  }
+}
+
+async function produceAll(producer: Producer, topic: string, messages: { key: string; value: string }[], inFlight = 4, chunk = 2000): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < messages.length) {
+        const start = next;
+        next += chunk;
+        await producer.send({ topic, acks: -1, messages: messages.slice(start, start + chunk) });
+      }
+    }),
+  );
+}
+
+async function allCommitted(kafka: Kafka, groupId: string, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const high = await admin.fetchTopicOffsets(topic);
+    const [c] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const committed = new Map(c.partitions.map((p) => [p.partition, p.offset]));
+    return high.every((p) => committed.get(p.partition) === p.high);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const stack = await setupTestStack({ KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' });
+  let child: ChildApp | undefined;
+  const kafka = new Kafka({ clientId: 'bench-ingest', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const pg = new Client({
+    host: stack.env.POSTGRES_HOST,
+    port: Number(stack.env.POSTGRES_PORT),
+    user: stack.env.POSTGRES_USER,
+    password: stack.env.POSTGRES_PASSWORD,
+    database: stack.env.POSTGRES_DB,
+  });
+  try {
+    log(`bench: ${args.readings} readings from ${args.sensors} sensors; stack ${stack.env.POSTGRES_DB}`);
+    const ceiling = await storageCeiling(stack, args);
+
+    child = await startChildApp({ ...stack.env, INGEST_MAX_WAIT_MS: '100' });
+    await producer.connect();
+    await pg.connect();
+    const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, 'sensor-data');
+    const groupId = `${stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing-ingest`;
+    const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 11 });
+    const perSensor = Math.ceil(args.readings / args.sensors);
+    const messages = [...sensorMessages(fleet, args.readings, Date.now() - perSensor * 1000 - 60_000, 'E2E-')].map(({ key, value }) => ({ key, value }));
+    log('kafka end to end: producing...');
+    const t0 = performance.now();
+    await produceAll(producer, topic, messages);
+    const produced = performance.now();
+    log(`  produced in ${((produced - t0) / 1000).toFixed(1)} s`);
+    const tokens = new TokenService(new JwtService({ secret: stack.env.JWT_SECRET }), 900);
+    const token = (await tokens.issue({ userId: 'bench', username: 'bench', role: Role.Viewer })).accessToken;
+    while (!(await allCommitted(kafka, groupId, topic))) await sleep(100);
+    const committedAt = performance.now();
+    // Committed means durable in at least one store; an empty backlog means in both.
+    let backlogRows = -1;
+    while (backlogRows !== 0) {
+      const res = await fetch(`${child.baseUrl}/api/storage/status`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { backlog: { rows?: number; unreachable?: unknown[] } };
+      backlogRows = body.backlog.rows === undefined || (body.backlog.unreachable?.length ?? 0) > 0 ? -1 : body.backlog.rows;
+      if (backlogRows !== 0) await sleep(100);
+    }
+    const inBothAt = performance.now();
+    const elapsed = (inBothAt - t0) / 1000;
+    const e2eRate = args.readings / elapsed;
+    const pgRows = (await pg.query("SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE 'E2E-%'")).rows[0].n as number;
+    log(`  committed after ${((committedAt - t0) / 1000).toFixed(1)} s, backlog empty after ${elapsed.toFixed(1)} s; PostgreSQL rows ${pgRows}`);
+
+    // Cassandra rows, counted through the app (one query per sensor).
+    const queryable = async (store: 'postgres' | 'cassandra', id: string, from: number, to: number): Promise<number> => {
+      const url = `${child!.baseUrl}/api/sensors/${encodeURIComponent(id)}/readings?source=${store}&limit=10000&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      if (!res.ok) throw new Error(`${url}: ${res.status}`);
+      return ((await res.json()) as { count: number }).count;
+    };
+    let cassandraRows = 0;
+    const ids = fleet.sensors.map((s) => `E2E-${s.id}`);
+    for (let i = 0; i < ids.length; i += 20) {
+      const counts = await Promise.all(ids.slice(i, i + 20).map((id) => queryable('cassandra', id, Date.now() - 7 * 86_400_000, Date.now() + 86_400_000)));
+      cassandraRows += counts.reduce((a, b) => a + b, 0);
+    }
+    log(`  Cassandra rows ${cassandraRows}`);
+
+    // Latency at half the measured rate, probes every 50 messages.
+    const rate = e2eRate / 2;
+    log(`latency: producing at ${rate.toFixed(0)} readings/s for ${args.latencySeconds} s...`);
+    const latFleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 13 });
+    const latencies: number[] = [];
+    const pending = new Map<string, { at: number; ts: number }>();
+    let produceDone = false;
+    // Probes are looked up directly in both stores (one PostgreSQL query for all of them, one
+    // CQL partition read per probe seen there), so measuring does not load the app.
+    const cql = new CassandraClient({
+      contactPoints: stack.env.CASSANDRA_HOSTS.split(','),
+      localDataCenter: stack.env.CASSANDRA_LOCAL_DC,
+      protocolOptions: { port: Number(stack.env.CASSANDRA_PORT) },
+      keyspace: stack.env.CASSANDRA_KEYSPACE,
+    });
+    await cql.connect();
+    const inCassandra = async (id: string, ts: number): Promise<boolean> => {
+      const day = new Date(Math.floor(ts / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+      const r = await cql.execute('SELECT ts FROM sensor_readings_by_day WHERE sensor_id = ? AND day = ? AND ts = ?', [id, cqlTypes.LocalDate.fromString(day), new Date(ts)], { prepare: true });
+      return r.rowLength === 1;
+    };
+    const poller = (async () => {
+      while (!produceDone || pending.size > 0) {
+        const ids = [...pending.keys()];
+        if (ids.length > 0) {
+          const seen = (await pg.query('SELECT sensor_id FROM sensor_data WHERE sensor_id = ANY($1)', [ids])).rows.map((r: { sensor_id: string }) => r.sensor_id);
+          await Promise.all(
+            seen.map(async (id: string) => {
+              const p = pending.get(id)!;
+              if (await inCassandra(id, p.ts)) {
+                pending.delete(id);
+                latencies.push(performance.now() - p.at);
+              }
+            }),
+          );
+        }
+        await sleep(5);
+      }
+    })();
+    const latStart = performance.now();
+    const tickMs = 50;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    let sent = 0;
+    let probeNo = 0;
+    const gen = sensorMessages(latFleet, Number.MAX_SAFE_INTEGER, Date.now() - 3_600_000, 'LAT-');
+    while (performance.now() - latStart < args.latencySeconds * 1000) {
+      const tickStart = performance.now();
+      const out: { key: string; value: string }[] = [];
+      const probes: { id: string; ts: number }[] = [];
+      for (let i = 0; i < perTick; i++) {
+        const m = gen.next().value as { key: string; value: string };
+        if ((sent + i) % 50 === 0) {
+          const id = `PROBE-${probeNo++}`;
+          const ts = Date.now() - 60_000;
+          out.push({ key: id, value: JSON.stringify({ sensor_id: id, sensor_type: 'voltage', value: 230, unit: 'V', timestamp: new Date(ts).toISOString() }) });
+          probes.push({ id, ts });
+        } else out.push(m);
+      }
+      await producer.send({ topic, acks: -1, messages: out });
+      const ackAt = performance.now();
+      for (const p of probes) pending.set(p.id, { at: ackAt, ts: p.ts });
+      sent += out.length;
+      const spent = performance.now() - tickStart;
+      if (spent < tickMs) await sleep(tickMs - spent);
+    }
+    produceDone = true;
+    const achieved = sent / ((performance.now() - latStart) / 1000);
+    await Promise.race([poller, sleep(60_000)]);
+    produceDone = true;
+    await cql.shutdown();
+    latencies.sort((a, b) => a - b);
+    const rss = peakRssMb(child.proc.pid!);
+
+    const rows: [string, string][] = [
+      ['readings (Kafka end to end)', String(args.readings)],
+      ['end-to-end ingest, readings/s', e2eRate.toFixed(0)],
+      ['storage bulk ceiling, readings/s', ceiling.bulk.toFixed(0)],
+      ['  e2e / bulk ceiling', (e2eRate / ceiling.bulk).toFixed(2)],
+      ['naive per-message path, readings/s', ceiling.naive.toFixed(0)],
+      ['  e2e / naive', (e2eRate / ceiling.naive).toFixed(1)],
+      ['rows in PostgreSQL / Cassandra', `${pgRows} / ${cassandraRows}`],
+      [`latency run: target ${rate.toFixed(0)}/s, achieved`, achieved.toFixed(0)],
+      ['produce-to-queryable p50 ms', percentile(latencies, 50).toFixed(0)],
+      ['produce-to-queryable p99 ms', percentile(latencies, 99).toFixed(0)],
+      ['  probes measured', `${latencies.length} (${pending.size} not seen)`],
+      ['app peak RSS MB', rss.toFixed(0)],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    process.stdout.write(`\ningest-e2e (${(await import('os')).cpus().length} cores, all servers local)\n`);
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+    if (pgRows !== args.readings || cassandraRows !== args.readings) {
+      process.stdout.write('WARNING: row counts differ from the readings produced\n');
+      process.exitCode = 1;
+    }
+  } finally {
+    if (child) {
+      child.proc.kill('SIGTERM');
+      await Promise.race([child.exited, sleep(30_000)]);
+    }
+    await producer.disconnect().catch(() => undefined);
+    await pg.end().catch(() => undefined);
+    await stack.cleanup().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
