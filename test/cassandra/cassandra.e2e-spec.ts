@@ -35,7 +35,7 @@ async function boot(list: CqlMigration[] = migrations): Promise<INestApplication
   const moduleRef = await Test.createTestingModule({
     imports: [
       SmartgridConfigModule.forRoot({ require: ['cassandra'] }),
-      CassandraModule.forRootAsync({ migrations: list, connectAttempts: 1 }),
+      CassandraModule.forRootAsync({ migrations: list }),
     ],
   }).compile();
   moduleRef.useLogger(['error', 'warn']);

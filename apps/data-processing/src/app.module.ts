@@ -8,7 +8,7 @@ import {
   CqlMigration,
   timeseriesCqlMigrations,
 } from '@smartgrid/cassandra';
-import { SmartgridConfigModule } from '@smartgrid/config';
+import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { HybridStorageModule } from '@smartgrid/hybrid-storage';
@@ -57,6 +57,9 @@ const featureModules: Array<Type | DynamicModule> = [
   StorageModule,
 ];
 
+/** Variable groups this app cannot start without (validated first thing in createApp). */
+export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'kafka', 'auth'];
+
 /**
  * Built at call time, not import time: SmartgridConfigModule validates the environment when
  * forRoot() runs, and createApp() may set that environment first.
@@ -67,7 +70,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'kafka', 'auth'] }),
+        SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule,
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations }),

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
-import { SmartgridConfigModule } from '@smartgrid/config';
+import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { MongoModule } from '@smartgrid/mongo';
@@ -26,6 +26,9 @@ const featureModules: Array<Type | DynamicModule> = [
   LoginModule,
 ];
 
+/** Variable groups this app cannot start without (validated first thing in createApp). */
+export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth'];
+
 /**
  * Built at call time, not import time: SmartgridConfigModule validates the environment when
  * forRoot() runs, and createApp() may set that environment first.
@@ -36,7 +39,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        SmartgridConfigModule.forRoot({ require: ['postgres', 'mongo', 'kafka', 'auth'] }),
+        SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule,
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
         MongoModule.forRootAsync(),

@@ -2,9 +2,10 @@ import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { httpConfig, kafkaConfig } from '@smartgrid/config';
+import { httpConfig, kafkaConfig, validateEnvironment } from '@smartgrid/config';
 import { kafkaMicroserviceOptions } from '@smartgrid/kafka';
-import { AppModule } from './app.module';
+import { logLevelsFor } from '@smartgrid/observability';
+import { AppModule, REQUIRED_CONFIG } from './app.module';
 
 export const APP_NAME = 'user-management';
 /** httpConfig defaults to 3000 (data-processing); this app listens on 3001 unless PORT says otherwise. */
@@ -13,6 +14,7 @@ export const DEFAULT_PORT = 3001;
 export interface CreateAppOptions {
   /** Variables to set in process.env before configuration is read (undefined removes one). */
   env?: Record<string, string | undefined>;
+  /** Defaults to the levels named by LOG_LEVEL. */
   logger?: LoggerService | LogLevel[] | false;
 }
 
@@ -30,9 +32,13 @@ export function applyEnv(env: Record<string, string | undefined> = {}): void {
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
   applyEnv(options.env);
+  // Synchronously, before Nest starts: a bad variable must surface here as one
+  // ConfigValidationError, not as a rejection inside module scanning.
+  validateEnvironment(process.env, REQUIRED_CONFIG);
+  const logger = options.logger ?? logLevelsFor(process.env.LOG_LEVEL);
   const app = await NestFactory.create(AppModule.register(), {
     abortOnError: false,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(logger !== undefined ? { logger } : {}),
   });
   try {
     const kafka = app.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY);

@@ -9,7 +9,7 @@ describe('user-management app (real servers)', () => {
   let base: string;
 
   beforeAll(async () => {
-    stack = await setupTestStack();
+    stack = await setupTestStack({ ADMIN_USERNAME: 'app.admin', ADMIN_PASSWORD: 'App-Admin-Pass-2026!' });
     app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
     const port = await startApp(app, 0);
     base = `http://127.0.0.1:${port}`;

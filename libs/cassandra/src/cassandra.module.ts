@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { cassandraConfig } from '@smartgrid/config';
 import { Client } from 'cassandra-driver';
-import { connectCassandra } from './cassandra-connection';
+import { connectCassandra, shutdownCassandra } from './cassandra-connection';
 import { CASSANDRA_CLIENT, CASSANDRA_MODULE_OPTIONS } from './cassandra.constants';
 import { CassandraHealthIndicator } from './cassandra.health';
 import type { CassandraModuleOptions } from './cassandra.options';
@@ -14,7 +14,7 @@ class CassandraClientCloser implements OnApplicationShutdown {
   constructor(@Inject(CASSANDRA_CLIENT) private readonly client: Client) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.shutdown();
+    await shutdownCassandra(this.client);
   }
 }
 

@@ -22,8 +22,8 @@ export const nestLogCreator: logCreator = () => {
     const detail = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
     const line = `[${namespace}] ${message}${detail}`;
     // Retries are bounded on purpose (a send fails within seconds while the broker is away,
-    // so callers do not commit); kafkajs warns about that on every idempotent producer.
-    if (message.startsWith('Limiting retries for the idempotent producer')) return logger.debug(line);
+    // so callers do not commit); kafkajs warns about that on every idempotent producer start.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     if (level === logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);
     else logger.debug(line);

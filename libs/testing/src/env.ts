@@ -2,7 +2,11 @@ import { uniqueName } from './names';
 
 export type TestEnv = Record<string, string>;
 
-const env = (name: string, fallback: string): string => process.env[name] || fallback;
+// Read once, when a test file first imports this module: apps booted in-process (createApp
+// with `env`) write into process.env, and a test that boots one with a bad CASSANDRA_PORT must
+// not change where the next testEnv() points.
+const startupEnv: Readonly<Record<string, string | undefined>> = { ...process.env };
+const env = (name: string, fallback: string): string => startupEnv[name] || fallback;
 
 /**
  * A complete environment for booting either app against the local stack, with names owned by

@@ -4,13 +4,16 @@ import { uniqueName } from './names';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
+// Snapshot for the same reason as in env.ts: in-process apps rewrite process.env.
+const startupEnv: Readonly<Record<string, string | undefined>> = { ...process.env };
+
 function adminConfig(database?: string): ClientConfig {
   return {
-    host: process.env.POSTGRES_HOST || '127.0.0.1',
-    port: Number(process.env.POSTGRES_PORT || 5432),
-    user: process.env.POSTGRES_USER || 'smartgrid',
-    password: process.env.POSTGRES_PASSWORD || 'smartgrid',
-    database: database ?? (process.env.POSTGRES_ADMIN_DB || 'postgres'),
+    host: startupEnv.POSTGRES_HOST || '127.0.0.1',
+    port: Number(startupEnv.POSTGRES_PORT || 5432),
+    user: startupEnv.POSTGRES_USER || 'smartgrid',
+    password: startupEnv.POSTGRES_PASSWORD || 'smartgrid',
+    database: database ?? (startupEnv.POSTGRES_ADMIN_DB || 'postgres'),
     connectionTimeoutMillis: 5000,
   };
 }

@@ -55,9 +55,21 @@ export async function deleteTestTopics(env: TestEnv): Promise<string[]> {
   }
 }
 
+async function retried<T>(step: () => Promise<T>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 export interface TestStack {
   env: TestEnv;
-  /** Removes everything the test file created; errors are collected, not thrown one by one. */
+  /** Removes everything the test file created (retrying while a server is briefly away). */
   cleanup(): Promise<void>;
 }
 
@@ -71,11 +83,13 @@ export async function setupTestStack(overrides: Record<string, string> = {}): Pr
   return {
     env,
     async cleanup() {
+      // Each step is retried for a while: another test file may have a server stopped for a
+      // fault test right now, and it will be back shortly.
       const results = await Promise.allSettled([
-        dropTestDatabase(env.POSTGRES_DB),
-        dropKeyspace(env),
-        dropMongoDatabase(env),
-        deleteTestTopics(env),
+        retried(() => dropTestDatabase(env.POSTGRES_DB)),
+        retried(() => dropKeyspace(env)),
+        retried(() => dropMongoDatabase(env)),
+        retried(() => deleteTestTopics(env)),
       ]);
       const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failures.length > 0) {
