@@ -27,7 +27,7 @@ import {
   PostgresTimeseriesModule,
   timeseriesMigrations,
 } from '@smartgrid/postgres';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { isServerUp, setupTestStack, startServer, TestStack } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 import { DataSource } from 'typeorm';
 
@@ -48,25 +48,35 @@ export interface Harness {
  * database, Cassandra keyspace and MongoDB database owned by the calling test file.
  */
 export async function startHarness(settings: HybridStorageSettingsOverrides = {}, env: Record<string, string> = {}): Promise<Harness> {
+  // Another file's fault test may have a server stopped right now: wait for it to be back.
+  for (const server of ['postgres', 'cassandra', 'ferretdb'] as const) {
+    if (!isServerUp(server)) startServer(server);
+  }
   const stack = await setupTestStack(env);
   Object.assign(process.env, stack.env);
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'mongo'] }),
-      PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
-      CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
-      MongoModule.forRootAsync(),
-      HybridStorageModule.forRootAsync({
-        imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule],
-        stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-        backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-        sensorMetadata: MongoSensorMetadataStore,
-        settings: { storeTimeoutMs: 10_000, ...settings },
-      }),
-    ],
-  }).compile();
-  moduleRef.useLogger(['error']);
-  const ctx = await moduleRef.init();
+  let ctx: INestApplicationContext;
+  try {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'mongo'] }),
+        PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
+        CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
+        MongoModule.forRootAsync(),
+        HybridStorageModule.forRootAsync({
+          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule],
+          stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
+          backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+          sensorMetadata: MongoSensorMetadataStore,
+          settings: { storeTimeoutMs: 10_000, ...settings },
+        }),
+      ],
+    }).compile();
+    moduleRef.useLogger(['error']);
+    ctx = await moduleRef.init();
+  } catch (err) {
+    await stack.cleanup().catch(() => undefined);
+    throw err;
+  }
   return {
     stack,
     ctx,

@@ -1,0 +1,300 @@
+import { BacklogReplayer } from './backlog/backlog-replayer.service';
+import { BacklogService } from './backlog/backlog.service';
+import type { SensorReading, MeterReading } from './domain/readings';
+import { StorageReadError, StorageUnavailableError } from './errors';
+import { HybridStorageService } from './hybrid-storage.service';
+import { resolveSettings } from './hybrid-storage.settings';
+import type { SensorMetadata, SensorMetadataStore } from './ports/sensor-metadata-store.port';
+import { StoreHealth } from './health/store-health';
+import { StorageSyncService } from './sync/storage-sync.service';
+import { InMemoryBacklogStore, InMemoryTimeSeriesStore } from './testing/in-memory-stores';
+import { ReadingValidationError } from './validation/reading-validation';
+
+const T0 = Date.parse('2026-11-26T10:00:00Z');
+
+function sensor(i: number, id = 'S-1'): SensorReading {
+  return { sensorId: id, sensorType: 'voltage', value: 200 + i, unit: 'V', timestamp: new Date(T0 + i * 1000) };
+}
+
+function meter(i: number, id = 'M-1'): MeterReading {
+  return { meterId: id, customerId: 'C-1', timestamp: new Date(T0 + i * 900_000), energyKwh: 1000 + i };
+}
+
+function setup(opts: { useCassandra?: boolean; metadata?: SensorMetadataStore; probeIntervalMs?: number } = {}) {
+  const pg = new InMemoryTimeSeriesStore('postgres');
+  const cs = new InMemoryTimeSeriesStore('cassandra');
+  const pgBacklog = new InMemoryBacklogStore('postgres', pg);
+  const csBacklog = new InMemoryBacklogStore('cassandra', cs);
+  const settings = resolveSettings(opts.useCassandra ?? true, { storeTimeoutMs: 1000, replay: { enabled: false, entriesPerClaim: 3 }, backlogChunkRows: 2 });
+  const backlog = new BacklogService([pgBacklog, csBacklog], settings);
+  const health = new StoreHealth({ downProbeIntervalMs: opts.probeIntervalMs ?? 0 });
+  const service = new HybridStorageService([pg, cs], backlog, settings, health, opts.metadata ?? null);
+  const replayer = new BacklogReplayer([pg, cs], backlog, settings, health);
+  const sync = new StorageSyncService([pg, cs]);
+  return { pg, cs, pgBacklog, csBacklog, service, replayer, sync, backlog, health };
+}
+
+describe('HybridStorageService writes', () => {
+  it('writes to both stores by default and reports each outcome', async () => {
+    const { pg, cs, service } = setup();
+    const r = await service.storeSensorDataBatch([sensor(1), sensor(2)]);
+    expect(r.targets).toEqual(['postgres', 'cassandra']);
+    expect(r.outcomes.postgres).toMatchObject({ ok: true, role: 'target' });
+    expect(r.outcomes.cassandra).toMatchObject({ ok: true, role: 'target' });
+    expect(typeof r.outcomes.postgres?.latencyMs).toBe('number');
+    expect(r.storedIn).toEqual(['postgres', 'cassandra']);
+    expect(pg.sensors.size).toBe(2);
+    expect(cs.sensors.size).toBe(2);
+  });
+
+  it('defaults to PostgreSQL only when USE_CASSANDRA is off', async () => {
+    const { pg, cs, service } = setup({ useCassandra: false });
+    const r = await service.storeMeterReading(meter(1));
+    expect(r.targets).toEqual(['postgres']);
+    expect(pg.meters.size).toBe(1);
+    expect(cs.meters.size).toBe(0);
+  });
+
+  it('honours an explicit target', async () => {
+    const { pg, cs, service } = setup();
+    await service.storeSensorData(sensor(1), { target: 'cassandra' });
+    expect(pg.sensors.size).toBe(0);
+    expect(cs.sensors.size).toBe(1);
+  });
+
+  it('refuses bad input before writing anything, naming the field', async () => {
+    const { pg, cs, service } = setup();
+    const bad = [sensor(1), { ...sensor(2), value: Number.NaN }];
+    await expect(service.storeSensorDataBatch(bad)).rejects.toMatchObject({ field: 'value', index: 1, reason: 'not_finite' });
+    await expect(service.storeSensorData({ ...sensor(1), sensorId: '' })).rejects.toMatchObject({ field: 'sensorId' });
+    await expect(service.storeSensorData({ ...sensor(1), timestamp: new Date('1990-01-01T00:00:00Z') })).rejects.toMatchObject({
+      field: 'timestamp',
+      reason: 'out_of_range',
+    });
+    await expect(service.storeSensorData(sensor(1), { target: 'mysql' as never })).rejects.toBeInstanceOf(ReadingValidationError);
+    await expect(service.storeSensorData(sensor(1), { target: 'mysql' as never })).rejects.toMatchObject({ field: 'target' });
+    expect(pg.calls + cs.calls).toBe(0);
+  });
+
+  it('keeps one row per natural key within a batch (last wins)', async () => {
+    const { pg, service } = setup();
+    const r = await service.storeSensorDataBatch([sensor(1), { ...sensor(1), value: 999 }, sensor(2)]);
+    expect(r.received).toBe(3);
+    expect(r.written).toBe(2);
+    expect([...pg.sensors.values()].find((x) => x.timestamp.getTime() === T0 + 1000)?.value).toBe(999);
+  });
+
+  it('a failed store gets a backlog entry held by the other store', async () => {
+    const { cs, pgBacklog, csBacklog, service } = setup();
+    cs.down = 'connection refused';
+    const r = await service.storeSensorDataBatch([sensor(1), sensor(2), sensor(3)]);
+    expect(r.outcomes.cassandra).toMatchObject({ ok: false, error: 'connection refused' });
+    expect(r.storedIn).toEqual(['postgres']);
+    expect(r.backlog).toEqual([{ target: 'cassandra', heldIn: 'postgres', entries: 2, rows: 3 }]); // chunks of 2
+    expect(pgBacklog.entries).toHaveLength(2);
+    expect(csBacklog.entries).toHaveLength(0);
+    const status = await service.getBacklogStatus();
+    expect(status.targets.cassandra).toMatchObject({ entries: 2, rows: 3 });
+    expect(status.oldestAgeMs).not.toBeNull();
+  });
+
+  it('a single-target write falls back to the other store', async () => {
+    const { pg, cs, pgBacklog, service } = setup();
+    cs.down = 'down';
+    const r = await service.storeSensorData(sensor(1), { target: 'cassandra' });
+    expect(r.outcomes.postgres).toMatchObject({ ok: true, role: 'fallback' });
+    expect(r.storedIn).toEqual(['postgres']);
+    expect(pg.sensors.size).toBe(1);
+    expect(pgBacklog.entries.map((e) => e.target)).toEqual(['cassandra']);
+    cs.down = null;
+  });
+
+  it('skips a store that just failed (no timeout per write) until a probe or the replayer finds it up', async () => {
+    const { cs, service, replayer, health } = setup({ probeIntervalMs: 60_000 });
+    cs.down = 'timeout';
+    await service.storeSensorData(sensor(1));
+    const callsAfterFailure = cs.calls;
+    const r = await service.storeSensorData(sensor(2));
+    expect(r.outcomes.cassandra).toMatchObject({ ok: false, latencyMs: 0 });
+    expect(r.outcomes.cassandra?.error).toMatch(/^skipped: down since .* \(timeout\)$/);
+    expect(cs.calls).toBe(callsAfterFailure);
+    expect(service.pickReadOrder('auto')).toEqual(['postgres', 'cassandra']);
+    cs.down = null;
+    await replayer.drainNow(); // pings, marks up, replays
+    expect(health.isDown('cassandra')).toBe(false);
+    expect((await service.storeSensorData(sensor(3))).storedIn).toEqual(['postgres', 'cassandra']);
+    expect(cs.sensors.size).toBe(3);
+  });
+
+  it('throws StorageUnavailableError when no store takes the write', async () => {
+    const { pg, cs, service } = setup();
+    pg.down = 'pg down';
+    cs.down = 'cs down';
+    await expect(service.storeSensorData(sensor(1))).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('throws StorageUnavailableError when the miss cannot be recorded', async () => {
+    const { cs, pgBacklog, service } = setup();
+    cs.down = 'cs down';
+    pgBacklog.down = 'backlog table locked';
+    await expect(service.storeSensorData(sensor(1))).rejects.toThrow(/cassandra missed them/);
+  });
+
+  it('records new sensor descriptions once, and reports a metadata failure without failing the write', async () => {
+    const seen: SensorMetadata[][] = [];
+    let fail = false;
+    const metadata: SensorMetadataStore = {
+      upsertSensorMetadata: async (items) => {
+        if (fail) throw new Error('mongo down');
+        seen.push([...items]);
+      },
+      getSensorMetadata: async () => null,
+    };
+    const { service } = setup({ metadata });
+    const r1 = await service.storeSensorDataBatch([{ ...sensor(1), metadata: { fw: '1' } }, sensor(2, 'S-2')]);
+    expect(r1.metadata).toMatchObject({ ok: true });
+    const r2 = await service.storeSensorDataBatch([{ ...sensor(3), metadata: { fw: '1' } }]);
+    expect(r2.metadata).toBeUndefined(); // nothing new
+    fail = true;
+    const r3 = await service.storeSensorDataBatch([{ ...sensor(4), metadata: { fw: '2' } }]);
+    expect(r3.metadata).toMatchObject({ ok: false, error: 'mongo down' });
+    expect(r3.storedIn).toEqual(['postgres', 'cassandra']);
+    expect(seen.map((b) => b.map((m) => m.sensorId))).toEqual([['S-1', 'S-2']]);
+  });
+});
+
+describe('replay', () => {
+  it('drains the backlog once the store answers, leaving exactly the missed rows', async () => {
+    const { pg, cs, service, replayer, pgBacklog } = setup();
+    cs.down = 'down';
+    await service.storeSensorDataBatch([1, 2, 3, 4, 5].map((i) => sensor(i)));
+    await service.storeMeterReadingBatch([meter(1), meter(2)]);
+    expect((await replayer.drainNow()).targets.find((t) => t.target === 'cassandra')?.state).toBe('unhealthy');
+    cs.down = null;
+    const report = await replayer.drainNow();
+    expect(report.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'drained', rows: 7 });
+    expect(pgBacklog.entries).toHaveLength(0);
+    expect(cs.sensors.size).toBe(5);
+    expect(cs.meters.size).toBe(2);
+    expect([...cs.sensors.keys()].sort()).toEqual([...pg.sensors.keys()].sort());
+    expect((await service.getBacklogStatus()).entries).toBe(0);
+  });
+
+  it('a replayed older write does not overwrite a newer one', async () => {
+    const { cs, service, replayer } = setup();
+    cs.down = 'down';
+    await service.storeSensorData({ ...sensor(1), value: 1 });
+    cs.down = null;
+    await service.storeSensorData({ ...sensor(1), value: 2 });
+    await replayer.drainNow();
+    expect([...cs.sensors.values()][0]?.value).toBe(2);
+  });
+
+  it('stops at the first failure and keeps the rest for later', async () => {
+    const { cs, service, replayer, pgBacklog } = setup();
+    cs.down = 'down';
+    await service.storeSensorDataBatch([1, 2, 3, 4, 5, 6].map((i) => sensor(i)));
+    expect(pgBacklog.entries).toHaveLength(3);
+    cs.down = null;
+    const realUpsert = cs.upsertSensorReadings.bind(cs);
+    let n = 0;
+    cs.upsertSensorReadings = async (rows) => {
+      if (++n === 2) throw new Error('write timeout');
+      return realUpsert(rows);
+    };
+    const r = await replayer.drainNow();
+    expect(r.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'failed', entries: 1 });
+    expect(pgBacklog.entries).toHaveLength(2);
+    expect(pgBacklog.entries[0]?.attempts).toBe(1);
+    await replayer.drainNow();
+    expect(pgBacklog.entries).toHaveLength(0);
+    expect(cs.sensors.size).toBe(6);
+  });
+});
+
+describe('reads', () => {
+  it('tags records with their source and prefers Cassandra when it is a write target', async () => {
+    const { service } = setup();
+    await service.storeSensorDataBatch([sensor(1), sensor(2), sensor(3)]);
+    const r = await service.getSensorData('S-1', { from: new Date(T0), to: new Date(T0 + 10_000), limit: 2 });
+    expect(r.source).toBe('cassandra');
+    expect(r.records.map((x) => [x.value, x.source])).toEqual([
+      [203, 'cassandra'],
+      [202, 'cassandra'],
+    ]);
+    const p = await service.getSensorData('S-1', { from: T0, to: T0 + 10_000, source: 'postgres' });
+    expect(p.records.every((x) => x.source === 'postgres')).toBe(true);
+    expect(p.records).toHaveLength(3);
+  });
+
+  it('auto falls back to PostgreSQL when Cassandra fails', async () => {
+    const { cs, service } = setup();
+    await service.storeMeterReadingBatch([meter(1), meter(2)]);
+    cs.down = 'down';
+    const r = await service.getMeterReadings('M-1', { from: T0, to: T0 + 86_400_000 });
+    expect(r.source).toBe('postgres');
+    expect(r.failed).toEqual([{ store: 'cassandra', error: 'down' }]);
+    expect(r.records).toHaveLength(2);
+    await expect(service.getMeterReadings('M-1', { source: 'cassandra' })).rejects.toBeInstanceOf(StorageReadError);
+  });
+
+  it('auto reads the store that is not behind', async () => {
+    const { cs, service } = setup();
+    cs.down = 'down';
+    await service.storeSensorData(sensor(1));
+    cs.down = null;
+    expect(service.pickReadOrder('auto')).toEqual(['postgres', 'cassandra']);
+  });
+
+  it('validates read options, naming the field', async () => {
+    const { service } = setup();
+    await expect(service.getSensorData('')).rejects.toMatchObject({ field: 'sensorId' });
+    await expect(service.getSensorData('S', { source: 'mongo' as never })).rejects.toMatchObject({ field: 'source' });
+    await expect(service.getSensorData('S', { limit: 0 })).rejects.toMatchObject({ field: 'limit' });
+    await expect(service.getSensorData('S', { from: 'garbage' })).rejects.toMatchObject({ field: 'from' });
+    await expect(service.getSensorData('S', { from: T0 + 1, to: T0 })).rejects.toMatchObject({ field: 'from' });
+  });
+});
+
+describe('reconcile and backfill', () => {
+  it('reports per series/day counts and checksums, finds differences and repairs them', async () => {
+    const { pg, cs, service, sync } = setup();
+    await service.storeSensorDataBatch([1, 2, 3].map((i) => sensor(i)));
+    await service.storeMeterReadingBatch([meter(1)]);
+    const from = new Date(T0 - 3_600_000);
+    const to = new Date(T0 + 86_400_000);
+    const clean = await sync.reconcile({ from, to });
+    expect(clean.totals).toMatchObject({ units: 2, outOfSync: 0, rows: { postgres: 4, cassandra: 4 } });
+    expect(clean.units[0]?.postgres.checksum).toBe(clean.units[0]?.cassandra.checksum);
+
+    cs.sensors.delete(`S-1|${T0 + 2000}`);
+    const pgRow = pg.sensors.get(`S-1|${T0 + 3000}`)!;
+    pg.sensors.set(`S-1|${T0 + 3000}`, { ...pgRow, value: -1, writtenAtUs: pgRow.writtenAtUs - 5 });
+    const dirty = await sync.reconcile({ from, to, kinds: ['sensor'] });
+    expect(dirty.totals).toMatchObject({ outOfSync: 1, missingIn: { cassandra: 1, postgres: 0 }, mismatched: 1 });
+    expect(dirty.units[0]?.samples?.missingInCassandra).toEqual([new Date(T0 + 2000).toISOString()]);
+    expect(dirty.units[0]?.postgres.checksum).not.toBe(dirty.units[0]?.cassandra.checksum);
+
+    const repaired = await sync.reconcile({ from, to, kinds: ['sensor'], repair: true });
+    expect(repaired.units[0]?.repaired).toEqual({ postgres: 1, cassandra: 1, verified: true });
+    expect(pg.sensors.get(`S-1|${T0 + 3000}`)?.value).toBe(203); // the newer write won
+    expect((await sync.reconcile({ from, to })).totals.outOfSync).toBe(0);
+  });
+
+  it('backfills a range from one store into the other', async () => {
+    const { cs, service, sync } = setup();
+    await service.storeSensorDataBatch([sensor(1), sensor(2, 'S-2')], { target: 'postgres' });
+    const progress: string[] = [];
+    const r = await sync.backfill({
+      from: new Date(T0),
+      to: new Date(T0 + 3_600_000),
+      source: 'postgres',
+      target: 'cassandra',
+      kinds: ['sensor'],
+      onProgress: (p) => p.phase === 'backfill' && progress.push(`${p.done}/${p.total}`),
+    });
+    expect(r.kinds).toEqual([{ kind: 'sensor', ids: 2, units: 2, rows: 2 }]);
+    expect(progress).toEqual(['1/2', '2/2']);
+    expect(cs.sensors.size).toBe(2);
+  });
+});

@@ -1,0 +1,53 @@
+export { HybridStorageModule } from './hybrid-storage.module';
+export type { HybridStorageModuleOptions } from './hybrid-storage.module';
+export { HybridStorageService, DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './hybrid-storage.service';
+export type { ReadOptions, ReadResult, WriteOptions, WriteResult } from './hybrid-storage.service';
+export { DEFAULT_SETTINGS, HYBRID_STORAGE_SETTINGS, resolveSettings } from './hybrid-storage.settings';
+export type { HybridStorageSettings, HybridStorageSettingsOverrides, ReplaySettings } from './hybrid-storage.settings';
+export { messageOf, StorageReadError, StorageUnavailableError, StoreTimeoutError, withTimeout } from './errors';
+export type { StoreOutcome } from './errors';
+export * from './ports';
+export { READ_SOURCES, STORE_NAMES, WRITE_TARGETS, DAY_MS, dedupeByKey, utcDayStart, utcDaysBetween } from './domain/readings';
+export type {
+  GeoPoint,
+  MeterReading,
+  MeterReadingRecord,
+  ReadSource,
+  SensorReading,
+  SensorReadingRecord,
+  SeriesKind,
+  Stamped,
+  StoreName,
+  WriteTarget,
+} from './domain/readings';
+export {
+  checkMeterReading,
+  checkSensorReading,
+  EARLIEST_TIMESTAMP_MS,
+  MAX_FUTURE_SKEW_MS,
+  MAX_ID_LENGTH,
+  parseTimestamp,
+  ReadingValidationError,
+  validateMeterReading,
+  validateSensorReading,
+} from './validation/reading-validation';
+export type { Validated, ValidationReason } from './validation/reading-validation';
+export { decodeBacklogRows, encodeBacklogRows } from './backlog/backlog-codec';
+export { StoreHealth } from './health/store-health';
+export type { StoreDownState } from './health/store-health';
+export { BacklogService } from './backlog/backlog.service';
+export type { AppendedBacklog, BacklogStatus, BacklogTargetSummary } from './backlog/backlog.service';
+export { BacklogReplayer } from './backlog/backlog-replayer.service';
+export type { ReplayReport, ReplayTargetReport } from './backlog/backlog-replayer.service';
+export { StorageSyncService } from './sync/storage-sync.service';
+export type {
+  BackfillOptions,
+  BackfillReport,
+  ReconcileOptions,
+  ReconcileReport,
+  ReconcileUnit,
+  StoreDaySummary,
+  SyncProgress,
+} from './sync/storage-sync.service';
+export { rowsChecksum } from './sync/checksum';
+export { InMemoryBacklogStore, InMemoryTimeSeriesStore } from './testing/in-memory-stores';
