@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { postgresConfig } from '@smartgrid/config';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsLocked } from './migration-runner';
+import { guardPgClientErrors } from './pg-client-error-guard';
 import { POSTGRES_MODULE_OPTIONS } from './postgres.constants';
 import { PostgresHealthIndicator } from './postgres.health';
 import { buildTypeOrmOptions, PostgresModuleOptions } from './postgres.options';
@@ -30,6 +31,7 @@ export class PostgresModule {
             if (!dsOptions) throw new Error('PostgresModule: TypeORM options missing');
             const dataSource = new DataSource(dsOptions);
             await dataSource.initialize();
+            guardPgClientErrors(dataSource);
             try {
               await runMigrationsLocked(dataSource);
             } catch (err) {

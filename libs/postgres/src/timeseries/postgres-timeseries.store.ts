@@ -7,7 +7,6 @@ import type {
   TimeSeriesStore,
 } from '@smartgrid/hybrid-storage';
 import { DataSource, EntityManager } from 'typeorm';
-import { guardPgClientErrors } from './pg-client-error-guard';
 
 interface SensorRow {
   ts: Date;
@@ -106,7 +105,6 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    guardPgClientErrors(this.dataSource);
     const now = new Date();
     const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     await this.ensurePartitions([now, nextMonth]);

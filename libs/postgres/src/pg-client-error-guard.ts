@@ -25,9 +25,8 @@ function absorb(err: Error): void {
  * client is checked out or being closed, so a late second 'error' on such a client had no
  * listener: an uncaught exception (seen in the PostgreSQL outage spec). Every client of the
  * DataSource's pool gets a listener for its whole life; the error itself is still reported
- * to whoever's query failed and through the pool's handler. Idempotent per pool.
- *
- * Belongs in PostgresModule (it protects every user of the DataSource); lives here until then.
+ * to whoever's query failed and through the pool's handler. Idempotent per pool; installed by
+ * PostgresModule right after the DataSource connects.
  */
 export function guardPgClientErrors(dataSource: DataSource): void {
   const pool = (dataSource.driver as unknown as { master?: PgPoolLike }).master;
