@@ -28,6 +28,7 @@ import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createApp } from '../apps/data-processing/src/app';
 import { Fleet } from '../apps/data-processing/src/feed/fleet';
+import { ingestGroupId } from '../apps/data-processing/src/ingest/ingest.settings';
 import { ChildApp, startChildApp } from '../apps/data-processing/test/support/child-app';
 
 interface Args {
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     await producer.connect();
     await pg.connect();
     const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, 'sensor-data');
-    const groupId = `${stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing-ingest`;
+    const groupId = ingestGroupId(stack.env.KAFKA_TOPIC_PREFIX, { groupId: undefined });
     const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 11 });
     const perSensor = Math.ceil(args.readings / args.sensors);
     const messages = [...sensorMessages(fleet, args.readings, Date.now() - perSensor * 1000 - 60_000, 'E2E-')].map(({ key, value }) => ({ key, value }));

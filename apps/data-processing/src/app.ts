@@ -1,11 +1,12 @@
-import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { INestApplication, Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { httpConfig, kafkaConfig, validateEnvironment } from '@smartgrid/config';
-import { kafkaMicroserviceOptions } from '@smartgrid/kafka';
+import { BatchKafkaServer, kafkaMicroserviceOptions } from '@smartgrid/kafka';
 import { logLevelsFor } from '@smartgrid/observability';
 import { AppModule, REQUIRED_CONFIG } from './app.module';
+import { ingestGroupId, INGEST_SETTINGS, IngestSettings } from './ingest/ingest.settings';
 
 export const APP_NAME = 'data-processing';
 
@@ -14,6 +15,17 @@ export interface CreateAppOptions {
   env?: Record<string, string | undefined>;
   /** Defaults to the levels named by LOG_LEVEL. */
   logger?: LoggerService | LogLevel[] | false;
+}
+
+/** The Kafka transport of each app built by createApp (absent when INGEST_ENABLED=false). */
+const kafkaServers = new WeakMap<INestApplication, BatchKafkaServer>();
+
+/**
+ * Resolves once the app's Kafka consumer has joined its group and owns its partitions (tests
+ * wait on it); at once when ingest is disabled.
+ */
+export function whenIngestAssigned(app: INestApplication, timeoutMs = 60_000): Promise<void> {
+  return kafkaServers.get(app)?.whenAssigned(timeoutMs) ?? Promise.resolve();
 }
 
 export function applyEnv(env: Record<string, string | undefined> = {}): void {
@@ -40,9 +52,23 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   });
   try {
     const kafka = app.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY);
-    app.connectMicroservice(kafkaMicroserviceOptions(kafka, `${kafka.topicPrefix}smartgrid-${APP_NAME}`), {
-      inheritAppConfig: true,
-    });
+    const ingest = app.get<IngestSettings>(INGEST_SETTINGS);
+    if (ingest.enabled) {
+      // Ingest runs on the Nest Kafka transport in batch mode (IngestController): the app's
+      // one consumer group, `<prefix>smartgrid-data-processing`.
+      const microservice = kafkaMicroserviceOptions(kafka, ingestGroupId(kafka.topicPrefix, ingest), {
+        batch: { partitionsConsumedConcurrently: ingest.partitionsConcurrently },
+        consumer: {
+          maxBytesPerPartition: ingest.maxBytesPerPartition,
+          maxBytes: ingest.maxBytesPerPartition * 8,
+          maxWaitTimeInMs: ingest.maxWaitTimeMs,
+        },
+      });
+      kafkaServers.set(app, microservice.strategy as BatchKafkaServer);
+      app.connectMicroservice(microservice, { inheritAppConfig: true });
+    } else {
+      new Logger('Ingest').log('Kafka ingest disabled (INGEST_ENABLED=false): no Kafka consumer');
+    }
     const openApi = new DocumentBuilder()
       .setTitle('smartgrid data-processing')
       .setDescription('Sensor and meter ingest, hybrid storage queries and admin')
@@ -57,7 +83,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<INestAp
   return app;
 }
 
-/** Starts the Kafka consumer, then HTTP on `port` (default: PORT, else 3000). Returns the bound port. */
+/** Starts the Kafka consumer (unless ingest is disabled), then HTTP on `port` (default: PORT, else 3000). Returns the bound port. */
 export async function startApp(app: INestApplication, port?: number): Promise<number> {
   await app.startAllMicroservices();
   await app.listen(port ?? app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY).port);

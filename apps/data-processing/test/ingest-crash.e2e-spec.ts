@@ -23,7 +23,7 @@ describe('ingest crash between write and commit (child process, SIGKILL)', () =>
   let token: string;
   let child: ChildApp | undefined;
   const childEnv = (): Record<string, string> => ({ ...stack.env, LOG_LEVEL: 'warn', INGEST_MAX_WAIT_MS: '200', INGEST_PARTITIONS_CONCURRENTLY: '1' });
-  const groupId = (): string => `${stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing-ingest`;
+  const groupId = (): string => `${stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing`;
 
   beforeAll(async () => {
     // One partition per topic: the first batch of a topic holds every message produced before it.

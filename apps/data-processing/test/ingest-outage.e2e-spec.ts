@@ -29,7 +29,7 @@ describe('ingest while stores refuse writes (real servers)', () => {
     const admin = h.kafka.admin();
     await admin.connect();
     try {
-      const [t] = await admin.fetchOffsets({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing-ingest`, topics: [h.topic('sensor-data')] });
+      const [t] = await admin.fetchOffsets({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing`, topics: [h.topic('sensor-data')] });
       return t.partitions[0].offset;
     } finally {
       await admin.disconnect();

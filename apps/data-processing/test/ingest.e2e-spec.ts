@@ -180,5 +180,23 @@ describe('data-processing ingest (real Kafka, PostgreSQL, Cassandra)', () => {
       backlog: { rows: 0 },
       deadLetters: { 'sensor-data.dlq': { messages: 0 }, 'meter-readings.dlq': { messages: 0 } },
     });
+    expect(status.body.ingest.groupId).toBe(`${h.stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing`);
+  });
+
+  it('consumes in exactly one consumer group, the Nest Kafka transport', async () => {
+    const prefix = h.stack.env.KAFKA_TOPIC_PREFIX;
+    const admin = h.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.listGroups();
+      expect(groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix))).toEqual([`${prefix}smartgrid-data-processing`]);
+      const {
+        groups: [group],
+      } = await admin.describeGroups([`${prefix}smartgrid-data-processing`]);
+      expect(group.state).toBe('Stable');
+      expect(group.members).toHaveLength(1);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

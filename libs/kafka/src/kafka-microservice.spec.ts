@@ -1,6 +1,7 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { Admin } from 'kafkajs';
-import { kafkaMicroserviceOptions, kafkaTransportOptions, PrefixedKafkaServer } from './kafka-microservice';
+import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
+import { of, throwError } from 'rxjs';
+import { BatchKafkaServer, KafkaBatch, kafkaMicroserviceOptions, kafkaTransportOptions, PrefixedKafkaServer } from './kafka-microservice';
 import { KafkaHealthIndicator } from './kafka.health';
 import type { KafkaConfig } from './kafka.options';
 
@@ -25,6 +26,81 @@ describe('kafkaMicroserviceOptions', () => {
     server.addHandler('sensor-data', async () => undefined, true);
     expect([...server.getHandlers().keys()]).toEqual(['run1.sensor-data']);
     expect(server.getHandlerByPattern('run1.sensor-data')).not.toBeNull();
+  });
+});
+
+describe('BatchKafkaServer', () => {
+  const msg = (offset: string) => ({ offset, key: Buffer.from('k'), value: Buffer.from('v'), headers: {}, timestamp: '0', attributes: 0 });
+  function setup(handler: (batch: KafkaBatch) => unknown) {
+    const { strategy } = kafkaMicroserviceOptions(cfg, 'grp', { batch: { failedBatchPauseMs: 1 } });
+    const server = strategy as BatchKafkaServer;
+    const received: KafkaBatch[] = [];
+    server.addHandler('sensor-data', async (batch: KafkaBatch) => (received.push(batch), handler(batch)), true);
+    const commitOffsets = jest.fn(async () => undefined);
+    const consumer = { commitOffsets } as unknown as Consumer;
+    const resolveOffset = jest.fn();
+    const payload = (topic = 'run1.sensor-data', messages = [msg('10'), msg('11'), msg('12')]) =>
+      ({
+        batch: {
+          topic,
+          partition: 2,
+          messages,
+          highWatermark: '20',
+          firstOffset: () => messages[0]?.offset ?? null,
+          lastOffset: () => '12',
+          offsetLag: () => '7',
+        },
+        resolveOffset,
+        heartbeat: async () => undefined,
+        isRunning: () => true,
+        isStale: () => false,
+      }) as unknown as EachBatchPayload;
+    return { server, received, commitOffsets, resolveOffset, consumer, payload };
+  }
+
+  it('is chosen by { batch: true }; the default stays per message', () => {
+    expect(kafkaMicroserviceOptions(cfg, 'grp', { batch: true }).strategy).toBeInstanceOf(BatchKafkaServer);
+    expect(kafkaMicroserviceOptions(cfg, 'grp').strategy).not.toBeInstanceOf(BatchKafkaServer);
+    const opts = kafkaTransportOptions(cfg, 'grp', { consumer: { maxWaitTimeInMs: 50 } });
+    expect(opts.consumer).toMatchObject({ groupId: 'grp', allowAutoTopicCreation: false, maxWaitTimeInMs: 50 });
+  });
+
+  it('hands the batch to the handler of its prefixed topic and commits lastOffset + 1 when completed', async () => {
+    const t = setup(() => ({ completed: true }));
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.received).toHaveLength(1);
+    expect(t.received[0]).toMatchObject({ topic: 'run1.sensor-data', logicalTopic: 'sensor-data', partition: 2, firstOffset: '10', lastOffset: '12' });
+    expect(t.received[0].messages.map((m) => m.offset)).toEqual(['10', '11', '12']);
+    expect(t.received[0].offsetLag()).toBe('7');
+    expect(t.received[0].shouldContinue()).toBe(true);
+    expect(t.resolveOffset).toHaveBeenCalledWith('12');
+    expect(t.commitOffsets).toHaveBeenCalledWith([{ topic: 'run1.sensor-data', partition: 2, offset: '13' }]);
+  });
+
+  it('accepts an Observable result', async () => {
+    const t = setup(() => of({ completed: true }));
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.commitOffsets).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['returns not completed', () => ({ completed: false })],
+    ['returns nothing', () => undefined],
+    ['throws', () => Promise.reject(new Error('boom'))],
+    ['errors its stream', () => throwError(() => new Error('boom'))],
+  ])('neither resolves nor commits when the handler %s', async (_name, handler) => {
+    const t = setup(handler);
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.received).toHaveLength(1);
+    expect(t.resolveOffset).not.toHaveBeenCalled();
+    expect(t.commitOffsets).not.toHaveBeenCalled();
+  });
+
+  it('shouldContinue() turns false once the server closes', async () => {
+    const t = setup(() => ({ completed: false }));
+    await t.server.handleBatch(t.consumer, t.payload());
+    await t.server.close();
+    expect(t.received[0].shouldContinue()).toBe(false);
   });
 });
 

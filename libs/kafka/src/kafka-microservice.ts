@@ -1,9 +1,15 @@
-import { CustomStrategy, KafkaOptions, ServerKafka } from '@nestjs/microservices';
+import { CustomStrategy, KafkaContext, KafkaOptions, ServerKafka } from '@nestjs/microservices';
+import type { Consumer as KafkaJsConsumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import { finalize, lastValueFrom, Observable } from 'rxjs';
 import { buildKafkaJsConfig, KafkaConfig } from './kafka.options';
 import { prefixedTopic } from './topics';
 
 export type KafkaTransportOptions = Required<KafkaOptions>['options'];
+/** Overrides of kafkaTransportOptions(); `consumer` settings add to the defaults. */
+export type KafkaTransportOverrides = Omit<Partial<KafkaTransportOptions>, 'consumer'> & {
+  consumer?: Partial<NonNullable<KafkaTransportOptions['consumer']>>;
+};
 
 /**
  * ServerKafka that subscribes to `<prefix><pattern>` for every string @EventPattern. Handlers
@@ -14,7 +20,7 @@ export type KafkaTransportOptions = Required<KafkaOptions>['options'];
 export class PrefixedKafkaServer extends ServerKafka {
   constructor(
     options: KafkaTransportOptions,
-    private readonly topicPrefix: string,
+    protected readonly topicPrefix: string,
   ) {
     super(options);
   }
@@ -22,6 +28,242 @@ export class PrefixedKafkaServer extends ServerKafka {
   override addHandler(...args: Parameters<ServerKafka['addHandler']>): void {
     const [pattern, ...rest] = args;
     super.addHandler(typeof pattern === 'string' ? prefixedTopic(this.topicPrefix, pattern) : pattern, ...rest);
+  }
+}
+
+/**
+ * One partition's batch as a batch-mode @EventPattern handler receives it. Messages are the
+ * raw kafkajs records (key, value and header values stay Buffers; no parser, no deserializer).
+ */
+export interface KafkaBatch {
+  /** Real (prefixed) topic. */
+  topic: string;
+  /** Topic without KAFKA_TOPIC_PREFIX (what the handler was registered with). */
+  logicalTopic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  firstOffset: string | null;
+  lastOffset: string;
+  highWatermark: string;
+  /** Messages after this batch not yet fetched (high watermark − 1 − lastOffset). */
+  offsetLag(): string;
+  /** Keeps the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+  /** False once the server stops or the partition was taken away: give up, nothing is committed. */
+  shouldContinue(): boolean;
+}
+
+/** What a batch handler resolves with; `lastOffset + 1` is committed only when `completed` is true. */
+export interface KafkaBatchResult {
+  completed: boolean;
+}
+
+export interface BatchModeOptions {
+  /** Partitions whose batches are handled at the same time (default 1). */
+  partitionsConsumedConcurrently?: number;
+  /** Pause before a batch whose handler failed is fetched again (default 1000 ms). */
+  failedBatchPauseMs?: number;
+  /** Pause before a consumer that kafkajs will not restart is replaced (default 5000 ms). */
+  restartDelayMs?: number;
+}
+
+const isCompleted = (v: unknown): v is KafkaBatchResult =>
+  typeof v === 'object' && v !== null && (v as KafkaBatchResult).completed === true;
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * PrefixedKafkaServer in batch mode: kafkajs `eachBatch` instead of Nest's `eachMessage`, so a
+ * handler gets up to a fetch's worth of one partition and can write it in one round trip.
+ *
+ * It subscribes to every registered pattern (string patterns carry the prefix) and runs the
+ * consumer with `autoCommit: false, eachBatchAutoResolve: false`. Each batch goes to the
+ * @EventPattern handler of its topic as a {@link KafkaBatch}, with a KafkaContext whose
+ * message is the batch's last record. Only when the handler resolves with `{ completed: true }`
+ * does the server resolve the batch and commit `lastOffset + 1` for that partition. When it
+ * throws or returns anything else nothing is resolved or committed and kafkajs fetches the
+ * batch again (handlers must be idempotent). A consumer that crashes with an error kafkajs
+ * will not restart from is replaced by a fresh one.
+ */
+export class BatchKafkaServer extends PrefixedKafkaServer {
+  private readonly batchOptions: Required<BatchModeOptions>;
+  private closing = false;
+  private assigned = false;
+  private readonly assignedWaiters: (() => void)[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: KafkaTransportOptions, topicPrefix: string, batchOptions: BatchModeOptions = {}) {
+    super(options, topicPrefix);
+    this.batchOptions = {
+      partitionsConsumedConcurrently: batchOptions.partitionsConsumedConcurrently ?? 1,
+      failedBatchPauseMs: batchOptions.failedBatchPauseMs ?? 1000,
+      restartDelayMs: batchOptions.restartDelayMs ?? 5000,
+    };
+  }
+
+  /** The consumer group (exactly the configured id when `postfixId` is ''). */
+  get consumerGroupId(): string {
+    return this.groupId;
+  }
+
+  /** Resolves once the consumer has joined its group and received its partitions. */
+  whenAssigned(timeoutMs = 60_000): Promise<void> {
+    if (this.assigned) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Kafka consumer not assigned within ${timeoutMs} ms`)), timeoutMs);
+      this.assignedWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  override async listen(callback: Parameters<ServerKafka['listen']>[0]): Promise<void> {
+    this.closing = false;
+    return super.listen(callback);
+  }
+
+  override async close(): Promise<void> {
+    // Stops fetching and waits for the batches in flight; those not yet done see
+    // shouldContinue() turn false, give up and are redelivered later.
+    this.closing = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    await super.close();
+  }
+
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    const consumer = this.consumer as unknown as KafkaJsConsumer | null;
+    if (!consumer) return;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.assigned = true;
+      this.logger.log(`joined ${this.groupId}: ${JSON.stringify(e.payload.memberAssignment)}`);
+      for (const w of this.assignedWaiters.splice(0)) w();
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      // kafkajs restarts by itself after retriable errors; anything else would leave the
+      // consumer stopped, so replace it after a pause.
+      this.logger.error(`consumer crashed: ${messageOf(e.payload.error)} (restart: ${String(e.payload.restart)})`);
+      if (!e.payload.restart && !this.closing && this.consumer === (consumer as unknown)) this.scheduleRestart();
+    });
+  }
+
+  override async bindEvents(consumer: Parameters<ServerKafka['bindEvents']>[0]): Promise<void> {
+    const kc = consumer as unknown as KafkaJsConsumer;
+    const patterns = [...this.messageHandlers.keys()];
+    if (patterns.length > 0) {
+      await kc.subscribe({ ...(this.options.subscribe ?? {}), topics: patterns });
+    }
+    await kc.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.batchOptions.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(kc, payload),
+    });
+    if (patterns.length > 0) this.logger.log(`consuming ${patterns.join(', ')} as ${this.groupId} (batch mode)`);
+  }
+
+  /** Dispatches one partition's batch; commits `lastOffset + 1` once the handler completed it. */
+  async handleBatch(consumer: KafkaJsConsumer, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const last = batch.messages.length > 0 ? batch.messages[batch.messages.length - 1] : undefined;
+    if (last) {
+      const handler = this.getHandlerByPattern(batch.topic);
+      if (!handler) {
+        // Cannot happen for subscribed topics; leave the batch uncommitted rather than skip it.
+        this.logger.error(`no handler for ${batch.topic}; batch at ${batch.firstOffset()} left uncommitted`);
+        await sleep(this.batchOptions.failedBatchPauseMs);
+        return;
+      }
+      const kafkaBatch: KafkaBatch = {
+        topic: batch.topic,
+        logicalTopic: batch.topic.startsWith(this.topicPrefix) ? batch.topic.slice(this.topicPrefix.length) : batch.topic,
+        partition: batch.partition,
+        messages: batch.messages,
+        firstOffset: batch.firstOffset(),
+        lastOffset: batch.lastOffset(),
+        highWatermark: batch.highWatermark,
+        offsetLag: () => batch.offsetLag(),
+        heartbeat,
+        shouldContinue: () => isRunning() && !isStale() && !this.closing,
+      };
+      const context = new KafkaContext([
+        last as never,
+        batch.partition,
+        batch.topic,
+        consumer as never,
+        heartbeat,
+        this.producer as never,
+      ]);
+      let outcome: unknown;
+      try {
+        outcome = await this.invoke(handler, kafkaBatch, context);
+      } catch (err) {
+        // Not committed: the batch is fetched again after a pause.
+        this.logger.error(`${batch.topic}[${batch.partition}] batch at ${batch.firstOffset()} failed: ${messageOf(err)}`);
+        await sleep(this.batchOptions.failedBatchPauseMs);
+        return;
+      }
+      if (!isCompleted(outcome)) return;
+      // Resolving the last message also covers a trailing transaction control record.
+      resolveOffset(last.offset);
+    } else {
+      // Only control records (or compacted away): nothing to hand over.
+      resolveOffset(batch.lastOffset());
+    }
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    try {
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    } catch (err) {
+      // The handler made the batch durable; an uncommitted offset only means a redelivery.
+      this.logger.warn(`${batch.topic}[${batch.partition}] commit of ${next} failed: ${messageOf(err)}`);
+    }
+  }
+
+  /** Calls the handler like ServerKafka#handleEvent (processing hooks included) and returns its last value. */
+  private invoke(
+    handler: NonNullable<ReturnType<ServerKafka['getHandlerByPattern']>>,
+    batch: KafkaBatch,
+    context: KafkaContext,
+  ): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const run = this.runWithProcessingHooks(context, async (runEndHook) => {
+        try {
+          const result$ = this.transformToObservable(await handler(batch, context)) as Observable<unknown>;
+          resolve(await lastValueFrom(result$.pipe(finalize(runEndHook)), { defaultValue: undefined }));
+        } catch (err) {
+          reject(err);
+          throw err;
+        }
+      }) as unknown;
+      // The rejection was handed over above; don't let the hook chain's copy go unhandled.
+      if (run instanceof Promise) run.catch(() => undefined);
+    });
+  }
+
+  private scheduleRestart(): void {
+    if (this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.restartConsumer().catch((err: unknown) => {
+        this.logger.error(`consumer restart failed: ${messageOf(err)}`);
+        if (!this.closing) this.scheduleRestart();
+      });
+    }, this.batchOptions.restartDelayMs);
+    this.restartTimer.unref();
+  }
+
+  /** Replaces the consumer the way ServerKafka#start creates it. */
+  private async restartConsumer(): Promise<void> {
+    const old = this.consumer;
+    await old?.disconnect().catch(() => undefined);
+    if (this.closing || !this.client) return;
+    this.assigned = false;
+    this.consumer = this.client.consumer({ ...(this.options.consumer ?? {}), groupId: this.groupId });
+    this.registerConsumerEventListeners();
+    await this.consumer.connect();
+    await this.bindEvents(this.consumer);
   }
 }
 
@@ -35,35 +277,46 @@ export class PrefixedKafkaServer extends ServerKafka {
 export function kafkaTransportOptions(
   cfg: KafkaConfig,
   groupId: string,
-  overrides: Partial<KafkaTransportOptions> = {},
+  overrides: KafkaTransportOverrides = {},
 ): KafkaTransportOptions {
   return {
     postfixId: '',
     client: buildKafkaJsConfig(cfg, '-consumer'),
-    consumer: {
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
-    },
     subscribe: { fromBeginning: true },
     run: { autoCommit: false },
     parser: { keepBinary: true },
     // Nest's server keeps a producer for request/reply; we only use events.
     producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false },
     ...overrides,
+    // Consumer overrides (fetch sizes, ...) add to the defaults above instead of replacing them.
+    consumer: {
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
+      ...overrides.consumer,
+    },
   };
 }
 
+/** Transport overrides plus `batch`: `true` (or its settings) selects BatchKafkaServer. */
+export type KafkaMicroserviceOverrides = KafkaTransportOverrides & { batch?: true | BatchModeOptions };
+
 /**
  * Options for `app.connectMicroservice(...)`: the Kafka transport (a ServerKafka honouring
- * KAFKA_TOPIC_PREFIX) consuming as `groupId`.
+ * KAFKA_TOPIC_PREFIX) consuming as `groupId`. Per message by default; with `batch` a
+ * BatchKafkaServer hands whole partition batches to the handlers.
  */
 export function kafkaMicroserviceOptions(
   cfg: KafkaConfig,
   groupId: string,
-  overrides: Partial<KafkaTransportOptions> = {},
+  overrides: KafkaMicroserviceOverrides = {},
 ): CustomStrategy {
-  return { strategy: new PrefixedKafkaServer(kafkaTransportOptions(cfg, groupId, overrides), cfg.topicPrefix) };
+  const { batch, ...transport } = overrides;
+  const options = kafkaTransportOptions(cfg, groupId, transport);
+  if (batch) {
+    return { strategy: new BatchKafkaServer(options, cfg.topicPrefix, batch === true ? {} : batch) };
+  }
+  return { strategy: new PrefixedKafkaServer(options, cfg.topicPrefix) };
 }

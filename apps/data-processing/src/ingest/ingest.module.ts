@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { DataProcessingMetricsModule } from '../metrics/metrics.module';
 import { IngestBatchProcessor } from './ingest-batch.processor';
-import { IngestConsumer } from './ingest.consumer';
+import { IngestController } from './ingest.controller';
 import { INGEST_SETTINGS, readIngestSettings } from './ingest.settings';
 
 /**
- * Kafka ingest. Needs the global KafkaModule (client, DLQ publisher) and HybridStorageModule
- * imported by AppModule.
+ * Kafka ingest: the batch-mode @EventPattern handlers of the app's Kafka transport (see
+ * app.ts). Needs the global KafkaModule (DLQ publisher) and HybridStorageModule imported by
+ * AppModule.
  */
 @Module({
   imports: [DataProcessingMetricsModule],
-  providers: [{ provide: INGEST_SETTINGS, useFactory: () => readIngestSettings() }, IngestBatchProcessor, IngestConsumer],
-  exports: [IngestConsumer],
+  controllers: [IngestController],
+  providers: [{ provide: INGEST_SETTINGS, useFactory: () => readIngestSettings() }, IngestBatchProcessor],
+  exports: [INGEST_SETTINGS],
 })
 export class IngestModule {}

@@ -2,9 +2,9 @@ import { ConfigValidationError } from '@smartgrid/config';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './reading-decoder';
 
 export interface IngestSettings {
-  /** Run the Kafka consumer (off for API-only instances and some tests). */
+  /** Run the Kafka consumer, i.e. connect the Nest Kafka transport (off for API-only instances and some tests). */
   enabled: boolean;
-  /** Consumer group; default `<KAFKA_TOPIC_PREFIX>smartgrid-data-processing-ingest`. */
+  /** Consumer group of the Nest Kafka transport; default `<KAFKA_TOPIC_PREFIX>smartgrid-data-processing`. */
   groupId: string | undefined;
   /** Partitions processed at the same time (each batch is one partition). */
   partitionsConcurrently: number;
@@ -28,6 +28,11 @@ export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
 
 /** The env switch of the crash hook; named so nobody sets it by accident. */
 export const TEST_ONLY_SIGKILL_ENV = 'SMARTGRID_TEST_ONLY_SIGKILL_AFTER_WRITE_BEFORE_COMMIT';
+
+/** The app's one consumer group: INGEST_GROUP_ID, else `<KAFKA_TOPIC_PREFIX>smartgrid-data-processing`. */
+export function ingestGroupId(topicPrefix: string, settings: Pick<IngestSettings, 'groupId'>): string {
+  return settings.groupId ?? `${topicPrefix}smartgrid-data-processing`;
+}
 
 type Env = Record<string, string | undefined>;
 

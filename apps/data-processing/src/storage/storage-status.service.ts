@@ -4,7 +4,7 @@ import { kafkaConfig } from '@smartgrid/config';
 import { BacklogStatus, HybridStorageService, messageOf, STORE_NAMES, StoreName, withTimeout } from '@smartgrid/hybrid-storage';
 import { dlqTopic, KAFKA_ADMIN, prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import type { Admin } from 'kafkajs';
-import { IngestConsumer } from '../ingest/ingest.consumer';
+import { ingestGroupId, INGEST_SETTINGS, IngestSettings } from '../ingest/ingest.settings';
 
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -37,12 +37,12 @@ export class StorageStatusService {
     private readonly storage: HybridStorageService,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(kafkaConfig.KEY) private readonly kafkaCfg: ConfigType<typeof kafkaConfig>,
-    @Optional() private readonly consumer?: IngestConsumer,
+    @Optional() @Inject(INGEST_SETTINGS) private readonly ingestSettings?: IngestSettings,
   ) {}
 
   async status(): Promise<StorageStatus> {
     const consumed = [TOPICS.sensorData, TOPICS.meterReadings];
-    const groupId = this.consumer?.groupId ?? null;
+    const groupId = this.ingestSettings ? ingestGroupId(this.kafkaCfg.topicPrefix, this.ingestSettings) : null;
     const [stores, backlog, dlq, ingest] = await Promise.all([
       this.storeHealth(),
       this.storage.getBacklogStatus().catch((err: unknown) => ({ error: messageOf(err) })),

@@ -15,7 +15,7 @@ const SUPPORT = join(REPO_ROOT, 'apps/data-processing/test/support');
 
 /** Starts data-processing in a child process and resolves once it is READY (or rejects with its output). */
 export function startChildApp(env: Record<string, string>, timeoutMs = 120_000): Promise<ChildApp> {
-  const proc = spawn(process.execPath, ['--no-warnings', '-r', join(SUPPORT, 'ts-register.js'), join(SUPPORT, 'run-app.ts')], {
+  const proc = spawn(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(SUPPORT, 'run-app.ts')], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TEST_APP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

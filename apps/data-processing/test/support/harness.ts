@@ -5,8 +5,7 @@ import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import { IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { createApp, startApp } from '../../src/app';
-import { IngestConsumer } from '../../src/ingest/ingest.consumer';
+import { createApp, startApp, whenIngestAssigned } from '../../src/app';
 
 export type Logical = typeof TOPICS.sensorData | typeof TOPICS.meterReadings;
 
@@ -37,7 +36,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   try {
     app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
     const port = await startApp(app, 0);
-    await app.get(IngestConsumer).whenAssigned(120_000);
+    await whenIngestAssigned(app, 120_000);
     const kafka = new Kafka({ clientId: 'dp-test-producer', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -1,17 +1,16 @@
 /**
  * Child-process entry for tests that must kill the app for real (SIGKILL): boots
  * data-processing from the environment like main.ts does and prints `READY <port>` once HTTP
- * is listening and the ingest consumer owns its partitions. Run with
- * `node -r apps/data-processing/test/support/ts-register.js apps/data-processing/test/support/run-app.ts`.
+ * is listening and the Kafka transport (ingest) owns its partitions. Run with
+ * `node -r infra/runtime/register-ts.js apps/data-processing/test/support/run-app.ts`.
  */
-import { createApp, startApp } from '../../src/app';
-import { IngestConsumer } from '../../src/ingest/ingest.consumer';
+import { createApp, startApp, whenIngestAssigned } from '../../src/app';
 
 async function main(): Promise<void> {
   const app = await createApp({ logger: ['error', 'warn', 'log'] });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const port = await startApp(app, Number(process.env.TEST_APP_PORT ?? 0));
-  await app.get(IngestConsumer).whenAssigned(120_000);
+  await whenIngestAssigned(app, 120_000);
   process.stdout.write(`READY ${port}\n`);
 }
 
