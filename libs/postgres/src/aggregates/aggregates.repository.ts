@@ -32,7 +32,8 @@ export interface CustomerConsumptionRow {
 
 /**
  * Reads of sensor_aggregates and consumption_aggregates (kept by the triggers in
- * `aggregatesMigrations`). Ranges are half-open: [from, to).
+ * `aggregatesMigrations`). Ranges are half-open: [from, to); sensor buckets are returned when
+ * they overlap the range.
  */
 @Injectable()
 export class AggregatesRepository {
@@ -42,9 +43,11 @@ export class AggregatesRepository {
     const rows: { bucket_start: Date; count: string; min: number; max: number; sum: number; avg: number }[] = await this.dataSource.query(
       `SELECT bucket_start, count, min, max, sum, avg
          FROM sensor_aggregates
-        WHERE sensor_id = $1 AND bucket_interval = $2 AND bucket_start >= $3 AND bucket_start < $4
+        WHERE sensor_id = $1 AND bucket_interval = $2
+          -- every bucket that overlaps [from, to), so an unaligned 'from' keeps its first bucket
+          AND bucket_start > $3::timestamptz - $5::interval AND bucket_start < $4
         ORDER BY bucket_start`,
-      [sensorId, interval, from.toISOString(), to.toISOString()],
+      [sensorId, interval, from.toISOString(), to.toISOString(), interval === 'hour' ? '1 hour' : '1 day'],
     );
     return rows.map((r) => ({ bucketStart: new Date(r.bucket_start), count: Number(r.count), min: r.min, max: r.max, sum: r.sum, avg: r.avg }));
   }
