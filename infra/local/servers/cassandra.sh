@@ -3,7 +3,7 @@
 # Jars come from Maven Central (org.apache.cassandra:cassandra-all + runtime deps, via the pom in
 # infra/local/conf/cassandra) into $SG_CACHE/cassandra-<version>/lib; it runs on Java 17.
 # Env: CASSANDRA_PORT (CQL, 9042), CASSANDRA_STORAGE_PORT (7000), CASSANDRA_JMX_PORT (7199,
-# bound to 127.0.0.1), CASSANDRA_HEAP (1G), CASSANDRA_VERSION (5.0.9).
+# bound to 127.0.0.1), CASSANDRA_HEAP (2G), CASSANDRA_VERSION (5.0.9).
 # Data: $SG_STATE/data/cassandra/{data,commitlog,hints,...}, rendered config in .../conf.
 
 CASSANDRA_VERSION="${CASSANDRA_VERSION:-5.0.9}"
@@ -80,7 +80,7 @@ cassandra_start() {
   local java home data yaml log heap opts=() line words
   java=$(sg_java17); home=$(_cassandra_home); data=$(_cassandra_data)
   yaml=$(_cassandra_render_conf); log=$(sg_logfile cassandra)
-  heap="${CASSANDRA_HEAP:-1G}"
+  heap="${CASSANDRA_HEAP:-2G}"
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line#"${line%%[![:space:]]*}"}"
     case "$line" in ''|'#'*) continue;; esac
