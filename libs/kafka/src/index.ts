@@ -10,3 +10,5 @@ export type { BatchModeOptions, KafkaBatch, KafkaBatchResult, KafkaMicroserviceO
 export { ensureTopics, withDlqTwins } from './topic-admin';
 export { DLQ_SUFFIX, dlqTopic, prefixedTopic, TOPICS } from './topics';
 export type { TopicName } from './topics';
+export { decodeJsonObject } from './json-payload';
+export type { DecodedPayload, PayloadRejectCode } from './json-payload';

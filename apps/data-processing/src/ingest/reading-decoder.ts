@@ -1,3 +1,4 @@
+import { decodeJsonObject } from '@smartgrid/kafka';
 import {
   MeterReading,
   SensorReading,
@@ -71,8 +72,6 @@ const LOCATION_FIELDS: ReadonlySet<string> = new Set(['lat', 'lon']);
 
 const ISO_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** The dead-letter reason header: `code: field: detail`. */
 export function describeRejection(r: Rejection): string {
   return r.field ? `${r.code}: ${r.field}: ${r.detail}` : `${r.code}: ${r.detail}`;
@@ -81,26 +80,8 @@ export function describeRejection(r: Rejection): string {
 type Parsed = { ok: true; object: Record<string, unknown> } | { ok: false; rejection: Rejection };
 
 function parseObject(value: Buffer | null, opts: DecoderOptions): Parsed {
-  const no = (code: RejectCode, detail: string): Parsed => ({ ok: false, rejection: { code, detail } });
-  if (value === null || value.length === 0) return no('payload_missing', 'message has no payload');
-  if (value.length > opts.maxBytes) return no('payload_too_large', `payload is ${value.length} bytes, the limit is ${opts.maxBytes}`);
-  let text: string;
-  try {
-    text = utf8.decode(value);
-  } catch {
-    return no('invalid_utf8', 'payload is not valid UTF-8');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return no('invalid_json', `payload is not JSON (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    const got = Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed;
-    return no('not_an_object', `payload must be a JSON object, got ${got}`);
-  }
-  return { ok: true, object: parsed as Record<string, unknown> };
+  const payload = decodeJsonObject(value, opts.maxBytes);
+  return payload.ok ? payload : { ok: false, rejection: { code: payload.code, detail: payload.detail } };
 }
 
 function unknownField(obj: Record<string, unknown>, allowed: ReadonlySet<string>, prefix = ''): Rejection | null {

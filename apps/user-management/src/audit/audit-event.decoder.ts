@@ -1,3 +1,4 @@
+import { decodeJsonObject } from '@smartgrid/kafka';
 import { createHash } from 'node:crypto';
 import { AuditDetails } from './audit-entry';
 
@@ -59,8 +60,6 @@ const DAY_MS = 86_400_000;
 const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 // C0 controls and DEL; they have no place in names and would corrupt log lines.
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function describeAuditRejection(r: AuditRejection): string {
   return r.field ? `${r.code}: ${r.field}: ${r.detail}` : `${r.code}: ${r.detail}`;
@@ -132,22 +131,9 @@ function metadataProblem(v: unknown, path: string, depth: number): [string, Audi
 }
 
 export function decodeAuditEvent(value: Buffer | null | undefined, options: AuditDecoderOptions = DEFAULT_AUDIT_DECODER_OPTIONS): DecodedAuditEvent {
-  if (!value || value.length === 0) return reject('payload_missing', 'the message has no value');
-  if (value.length > options.maxBytes) return reject('payload_too_large', `the message is ${value.length} bytes; at most ${options.maxBytes} are accepted`);
-  let body: string;
-  try {
-    body = utf8.decode(value);
-  } catch {
-    return reject('invalid_utf8', 'the message is not valid UTF-8');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch (e) {
-    return reject('invalid_json', e instanceof Error ? e.message : 'not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return reject('not_an_object', 'the message must be a JSON object');
-  const obj = parsed as Record<string, unknown>;
+  const payload = decodeJsonObject(value, options.maxBytes);
+  if (!payload.ok) return reject(payload.code, payload.detail);
+  const obj = payload.object;
   for (const k of Object.keys(obj)) {
     if (!FIELDS.has(k)) return reject('unknown_field', `unknown field (allowed: ${[...FIELDS].join(', ')})`, k);
   }
