@@ -1,27 +1,11 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
-import {
-  CassandraBacklogStore,
-  CassandraModule,
-  CassandraTimeSeriesStore,
-  CassandraTimeseriesModule,
-  CqlMigration,
-  timeseriesCqlMigrations,
-} from '@smartgrid/cassandra';
+import { CassandraModule } from '@smartgrid/cassandra';
 import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
-import { HybridStorageModule } from '@smartgrid/hybrid-storage';
 import { MetricsModule } from '@smartgrid/observability';
-import {
-  aggregatesMigrations,
-  foundationMigrations,
-  PostgresBacklogStore,
-  PostgresModule,
-  PostgresTimeSeriesStore,
-  PostgresTimeseriesModule,
-  timeseriesMigrations,
-} from '@smartgrid/postgres';
+import { PostgresModule } from '@smartgrid/postgres';
 import { CustomersModule } from './customers/customers.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
@@ -29,23 +13,14 @@ import { MetersModule } from './meters/meters.module';
 import { DataProcessingMetricsModule } from './metrics/metrics.module';
 import { SensorsModule } from './sensors/sensors.module';
 import { StorageModule } from './storage/storage.module';
+import { cqlMigrations, hybridStorage, postgresMigrations } from './storage/storage.wiring';
 
-// Feature wiring: add a feature's migrations and module here (ingest, sensors, meters, storage...).
-/** PostgreSQL migrations, from the libs that own the tables this app uses. */
-const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
-/** Cassandra CQL migrations (versions unique across all arrays). */
-const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];
+// Feature wiring: a feature's migrations go in storage/storage.wiring.ts, its module below.
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
 const topics = [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents];
 /** Feature modules (HTTP and Kafka controllers, services). */
 const featureModules: Array<Type | DynamicModule> = [
-  // Time series in PostgreSQL and Cassandra behind HybridStorageService (global); each store
-  // holds the replication backlog of the other.
-  HybridStorageModule.forRootAsync({
-    imports: [PostgresTimeseriesModule, CassandraTimeseriesModule.register()],
-    stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-    backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-  }),
+  hybridStorage(),
   // Bearer tokens from user-management on every /api route; validation pipe and error bodies.
   AuthModule.forRootAsync(),
   SmartgridHttpModule,

@@ -1,18 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import {
-  CassandraBacklogStore,
-  CassandraModule,
-  CassandraTimeSeriesStore,
-  CassandraTimeseriesModule,
-  timeseriesCqlMigrations,
-} from '@smartgrid/cassandra';
+import { CassandraModule } from '@smartgrid/cassandra';
 import { SmartgridConfigModule } from '@smartgrid/config';
-import { HybridStorageModule } from '@smartgrid/hybrid-storage';
-import { foundationMigrations, PostgresBacklogStore, PostgresModule, PostgresTimeSeriesStore, PostgresTimeseriesModule, timeseriesMigrations } from '@smartgrid/postgres';
+import { PostgresModule } from '@smartgrid/postgres';
+import { cqlMigrations, hybridStorage, postgresMigrations } from '../storage/storage.wiring';
 
 /**
- * The storage stack without HTTP or Kafka, for the storage CLI. The replayer does not run on a
- * timer here: `replay` drains once, explicitly, so commands never race it.
+ * The storage stack without HTTP or Kafka, for the storage CLI: the app's schema and adapters.
+ * The replayer does not run on a timer here: `replay` drains once, explicitly, so commands
+ * never race it.
  */
 @Module({})
 export class StorageCliModule {
@@ -21,14 +16,9 @@ export class StorageCliModule {
       module: StorageCliModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra'] }),
-        PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
-        CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
-        HybridStorageModule.forRootAsync({
-          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule],
-          stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-          backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-          settings: { replay: { enabled: false } },
-        }),
+        PostgresModule.forRootAsync({ migrations: postgresMigrations }),
+        CassandraModule.forRootAsync({ migrations: cqlMigrations }),
+        hybridStorage({ replay: { enabled: false } }),
       ],
     };
   }

@@ -1,0 +1,39 @@
+import { DynamicModule } from '@nestjs/common';
+import {
+  CassandraBacklogStore,
+  CassandraTimeSeriesStore,
+  CassandraTimeseriesModule,
+  CqlMigration,
+  timeseriesCqlMigrations,
+} from '@smartgrid/cassandra';
+import { HybridStorageModule, HybridStorageSettingsOverrides } from '@smartgrid/hybrid-storage';
+import {
+  aggregatesMigrations,
+  foundationMigrations,
+  PostgresBacklogStore,
+  PostgresTimeSeriesStore,
+  PostgresTimeseriesModule,
+  timeseriesMigrations,
+} from '@smartgrid/postgres';
+
+// The storage stack of data-processing, shared by the app and the storage CLI so both always
+// apply the same schema and bind the same adapters.
+
+/** PostgreSQL migrations, from the libs that own the tables this app uses. */
+export const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
+
+/** Cassandra CQL migrations (versions unique across all arrays). */
+export const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];
+
+/**
+ * Time series in PostgreSQL and Cassandra behind HybridStorageService (global); each store
+ * holds the replication backlog of the other.
+ */
+export function hybridStorage(settings?: HybridStorageSettingsOverrides): DynamicModule {
+  return HybridStorageModule.forRootAsync({
+    imports: [PostgresTimeseriesModule, CassandraTimeseriesModule.register()],
+    stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
+    backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+    ...(settings ? { settings } : {}),
+  });
+}
