@@ -1,39 +1,8 @@
+import { AuditDbRow, auditRowFromDb } from '@smartgrid/postgres';
 import { GENESIS_HASH, entryHash } from '../src/audit/audit-chain';
 import { AuditEntry } from '../src/audit/audit-entry';
 import { AuditService } from '../src/audit/audit.service';
 import { Harness, startHarness } from './support/user-management.harness';
-
-interface RawRow {
-  seq: string;
-  id: string;
-  occurred_at: Date;
-  recorded_at: Date;
-  actor: string;
-  action: string;
-  resource: string;
-  origin: string;
-  request_id: string | null;
-  client_address: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-const toEntry = (r: RawRow): AuditEntry => ({
-  seq: Number(r.seq),
-  id: r.id,
-  occurredAt: r.occurred_at,
-  recordedAt: r.recorded_at,
-  actor: r.actor,
-  action: r.action,
-  resource: r.resource,
-  origin: r.origin,
-  requestId: r.request_id,
-  clientAddress: r.client_address,
-  details: r.details,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
 
 const INSERT = `INSERT INTO audit_log (seq, id, occurred_at, recorded_at, actor, action, resource, origin, request_id, client_address, details, prev_hash, hash)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
@@ -54,7 +23,7 @@ describe('hash-chained audit log in PostgreSQL (real servers)', () => {
   });
 
   const verify = async () => (await h.http().get('/api/audit-logs/verify').set('Authorization', `Bearer ${admin}`).expect(200)).body;
-  const row = async (seq: number) => toEntry((await h.pg.query<RawRow>('SELECT * FROM audit_log WHERE seq = $1', [seq])).rows[0]);
+  const row = async (seq: number) => auditRowFromDb((await h.pg.query<AuditDbRow>('SELECT * FROM audit_log WHERE seq = $1', [seq])).rows[0]);
   const count = async () => Number((await h.pg.query('SELECT count(*) AS n FROM audit_log')).rows[0].n);
 
   /** Runs statements as a superuser with every user trigger off, as an attacker with full access would. */

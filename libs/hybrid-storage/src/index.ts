@@ -50,4 +50,3 @@ export type {
   SyncProgress,
 } from './sync/storage-sync.service';
 export { rowsChecksum } from './sync/checksum';
-export { InMemoryBacklogStore, InMemoryTimeSeriesStore } from './testing/in-memory-stores';

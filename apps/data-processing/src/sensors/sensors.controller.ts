@@ -52,7 +52,7 @@ export class SensorsController {
   }
 
   @Get(':id/aggregates')
-  @ApiOperation({ summary: 'Hourly or daily count/min/max/sum/avg of a sensor (UTC buckets starting in [from, to))' })
+  @ApiOperation({ summary: 'Hourly or daily count/min/max/sum/avg of a sensor (UTC buckets overlapping [from, to))' })
   @ApiOkResponse({ description: '{ sensorId, interval, from, to, buckets: [{ bucketStart, count, min, max, sum, avg }] }' })
   async aggregatesOf(@Param() p: IdParams, @Query() q: SensorAggregatesQuery) {
     const interval = q.interval ?? 'hour';

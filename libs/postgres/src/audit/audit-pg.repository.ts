@@ -8,7 +8,8 @@ const PARAMS_PER_ROW = 13;
 // Stays well under PostgreSQL's 65535 bind parameters per statement.
 const ROWS_PER_INSERT = 1000;
 
-interface RawRow {
+/** An audit_log row as the pg driver returns it (bigint seq as text). */
+export interface AuditDbRow {
   seq: string;
   id: string;
   occurred_at: Date;
@@ -24,7 +25,8 @@ interface RawRow {
   hash: string;
 }
 
-function toRow(r: RawRow): AuditRow {
+/** Maps a raw audit_log row (`SELECT *` or COLUMNS) to an AuditRow. */
+export function auditRowFromDb(r: AuditDbRow): AuditRow {
   return {
     seq: Number(r.seq),
     id: r.id,
@@ -133,9 +135,9 @@ export class AuditPgRepository {
     for (;;) {
       const raw = (await (after === null
         ? m.query(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq LIMIT $1`, [pageSize])
-        : m.query(`SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, pageSize]))) as RawRow[];
+        : m.query(`SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, pageSize]))) as AuditDbRow[];
       if (raw.length === 0) return;
-      const rows = raw.map(toRow);
+      const rows = raw.map(auditRowFromDb);
       yield rows;
       after = rows[rows.length - 1].seq;
       if (raw.length < pageSize) return;
@@ -163,7 +165,7 @@ export class AuditPgRepository {
     }
     params.push(filter.limit);
     const sql = `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`;
-    return ((await this.dataSource.query(sql, params)) as RawRow[]).map(toRow);
+    return ((await this.dataSource.query(sql, params)) as AuditDbRow[]).map(auditRowFromDb);
   }
 
   async count(): Promise<number> {
@@ -180,8 +182,8 @@ export class AuditPgRepository {
          FROM audit_mongo_backlog b JOIN audit_log a ON a.seq = b.seq
         ORDER BY b.seq LIMIT $1`,
       [limit],
-    )) as RawRow[];
-    return raw.map(toRow);
+    )) as AuditDbRow[];
+    return raw.map(auditRowFromDb);
   }
 
   async removeFromBacklog(seqs: number[]): Promise<void> {

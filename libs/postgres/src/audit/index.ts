@@ -1,4 +1,4 @@
 export { auditMigrations } from './migrations';
-export { AuditPgRepository } from './audit-pg.repository';
-export type { AppendOptions } from './audit-pg.repository';
+export { AuditPgRepository, auditRowFromDb } from './audit-pg.repository';
+export type { AppendOptions, AuditDbRow } from './audit-pg.repository';
 export type { AuditRow, AuditRowFilter, ChainHead } from './audit-row';
