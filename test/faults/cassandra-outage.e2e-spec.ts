@@ -9,9 +9,10 @@ interface Ready {
 }
 
 /**
- * Stops the real Cassandra under a running data-processing app: readiness must turn 503 and
- * name cassandra, then return to 200 once the server is back, with the same app instance
- * (the driver reconnects by itself).
+ * Stops the real Cassandra under a running data-processing app: the instance stays ready
+ * (PostgreSQL carries the writes, with a backlog) but reports `degraded` naming cassandra,
+ * and returns to `ok` once the server is back, with the same app instance (the driver
+ * reconnects by itself).
  */
 describe('fault: Cassandra goes away and comes back', () => {
   let stack: TestStack;
@@ -40,22 +41,24 @@ describe('fault: Cassandra goes away and comes back', () => {
   });
 
   it('is ready while every store is up', async () => {
-    expect((await ready()).code).toBe(200);
+    const r = await ready();
+    expect(r.code).toBe(200);
+    expect(r.body.status).toBe('ok');
   });
 
-  it('turns 503 naming cassandra (only) while the server is stopped', async () => {
+  it('stays ready (200) but degraded, naming cassandra only, while the server is stopped', async () => {
     stopServer('cassandra');
     const down = await waitFor(
       async () => {
         const r = await ready();
-        return r.code === 503 ? r : undefined;
+        return r.body.status === 'degraded' ? r : undefined;
       },
       30_000,
       250,
-      'readiness 503',
+      'readiness degraded',
     );
-    expect(down.body.status).toBe('error');
-    expect(down.body.details.cassandra.status).toBe('down');
+    expect(down.code).toBe(200);
+    expect(down.body.details.cassandra.status).toBe('degraded');
     expect(down.body.details.cassandra.message).toEqual(expect.any(String));
     expect(down.body.details.postgres.status).toBe('up');
     expect(down.body.details.kafka.status).toBe('up');
@@ -63,21 +66,19 @@ describe('fault: Cassandra goes away and comes back', () => {
     await request(base).get('/health/live').expect(200);
   });
 
-  it('returns to 200 after the server restarts, without restarting the app', async () => {
+  it('returns to ok after the server restarts, without restarting the app', async () => {
     startServer('cassandra');
-    const upAt = Date.now();
+    // The driver's reconnection policy retries every second; waitFor bounds the wait.
     const back = await waitFor(
       async () => {
         const r = await ready();
-        return r.code === 200 ? r : undefined;
+        return r.body.status === 'ok' ? r : undefined;
       },
       30_000,
       250,
-      'readiness 200 again',
+      'readiness ok again',
     );
-    const recoveryMs = Date.now() - upAt;
+    expect(back.code).toBe(200);
     expect(back.body.details.cassandra.status).toBe('up');
-    // The reconnection policy retries every second; allow for the node finishing start-up.
-    expect(recoveryMs).toBeLessThan(15_000);
   });
 });

@@ -1,13 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
-import { CassandraModule } from '@smartgrid/cassandra';
+import { CassandraHealthIndicator, CassandraModule } from '@smartgrid/cassandra';
 import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
-import { KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { HealthModule } from '@smartgrid/health';
+import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { MetricsModule } from '@smartgrid/observability';
-import { PostgresModule } from '@smartgrid/postgres';
+import { PostgresHealthIndicator, PostgresModule } from '@smartgrid/postgres';
 import { CustomersModule } from './customers/customers.module';
-import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { MetersModule } from './meters/meters.module';
 import { DataProcessingMetricsModule } from './metrics/metrics.module';
@@ -32,6 +32,20 @@ const featureModules: Array<Type | DynamicModule> = [
   StorageModule,
 ];
 
+/**
+ * Readiness: the instance can serve and durably accept work while either time-series store
+ * and Kafka answer; with one store down it is `degraded` (the other carries writes, with a
+ * backlog) rather than out of service.
+ */
+const health = HealthModule.forApp({
+  probes: [
+    { name: 'postgres', indicator: PostgresHealthIndicator },
+    { name: 'cassandra', indicator: CassandraHealthIndicator },
+    { name: 'kafka', indicator: KafkaHealthIndicator },
+  ],
+  requireOneOf: [['postgres', 'cassandra'], ['kafka']],
+});
+
 /** Variable groups this app cannot start without (validated first thing in createApp). */
 export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'kafka', 'auth'];
 
@@ -50,7 +64,7 @@ export class AppModule {
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations }),
         KafkaModule.forRootAsync({ topics }),
-        HealthModule,
+        health,
         ...featureModules,
       ],
     };

@@ -2,13 +2,13 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
 import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { SmartgridHttpModule } from '@smartgrid/http';
-import { KafkaModule, TOPICS } from '@smartgrid/kafka';
-import { MongoModule } from '@smartgrid/mongo';
+import { HealthModule } from '@smartgrid/health';
+import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
-import { auditMigrations, foundationMigrations, PostgresModule, usersMigrations } from '@smartgrid/postgres';
+import { auditMigrations, foundationMigrations, PostgresHealthIndicator, PostgresModule, usersMigrations } from '@smartgrid/postgres';
 import { AuditModule } from './audit/audit.module';
 import { LoginModule } from './auth/login.module';
-import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 
 // Feature wiring: add a feature's migrations and module here (auth, users, audit...).
@@ -25,6 +25,19 @@ const featureModules: Array<Type | DynamicModule> = [
   UsersModule,
   LoginModule,
 ];
+
+/**
+ * Readiness: PostgreSQL (users, the audit chain) and Kafka are required; MongoDB only mirrors
+ * the audit log, so without it the instance is `degraded` and the mirror catches up later.
+ */
+const health = HealthModule.forApp({
+  probes: [
+    { name: 'postgres', indicator: PostgresHealthIndicator },
+    { name: 'mongodb', indicator: MongoHealthIndicator },
+    { name: 'kafka', indicator: KafkaHealthIndicator },
+  ],
+  requireOneOf: [['postgres'], ['kafka']],
+});
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
 export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth'];
@@ -44,7 +57,7 @@ export class AppModule {
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
         MongoModule.forRootAsync(),
         KafkaModule.forRootAsync({ topics }),
-        HealthModule,
+        health,
         ...featureModules,
       ],
     };

@@ -1,0 +1,47 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
+import { applyReadinessRules, ProbeResult } from './readiness.rules';
+import { READINESS, Readiness } from './readiness.options';
+
+/**
+ * `GET /health/live` (the process answers) and `GET /health/ready` ("this instance can serve
+ * and durably accept work"): every probe runs, the app's readiness rules decide which failures
+ * only degrade the instance (200, status `degraded`, the down probes named) and which make it
+ * unable to serve (503).
+ */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(READINESS) private readonly readiness: Readiness,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness probe (process only; no store is consulted)' })
+  @ApiOkResponse({ description: 'The process is running' })
+  live(): { status: 'ok'; uptimeSeconds: number } {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness probe: 200 ok, 200 degraded (a store the instance can do without is down, named), 503 when it cannot serve',
+  })
+  async ready() {
+    const settled = await Promise.all(
+      this.readiness.probes.map(async (p): Promise<[string, ProbeResult]> => {
+        try {
+          const result = await p.indicator.isHealthy(p.name);
+          return [p.name, result[p.name] ?? { status: 'down', message: 'probe returned no result' }];
+        } catch (err) {
+          return [p.name, { status: 'down', message: err instanceof Error ? err.message : String(err) }];
+        }
+      }),
+    );
+    const judged = applyReadinessRules(Object.fromEntries(settled), this.readiness.rules);
+    return this.health.check(Object.entries(judged).map(([name, r]) => (): HealthIndicatorResult => ({ [name]: r })));
+  }
+}

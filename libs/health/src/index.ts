@@ -1,0 +1,5 @@
+export { HealthModule } from './health.module';
+export { HealthController } from './health.controller';
+export type { HealthModuleOptions, HealthProbe, ReadinessProbeOption } from './readiness.options';
+export { applyReadinessRules } from './readiness.rules';
+export type { ProbeResult, ReadinessRules } from './readiness.rules';
