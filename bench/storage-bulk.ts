@@ -29,6 +29,7 @@ import { Module } from '@nestjs/common';
 import {
   CASSANDRA_CLIENT,
   CassandraBacklogStore,
+  CassandraQuarantineStore,
   CassandraModule,
   CassandraTimeSeriesStore,
   CassandraTimeseriesModule,
@@ -39,6 +40,7 @@ import { BacklogReplayer, BacklogService, HybridStorageModule, HybridStorageServ
 import {
   foundationMigrations,
   PostgresBacklogStore,
+  PostgresQuarantineStore,
   PostgresModule,
   PostgresTimeSeriesStore,
   PostgresTimeseriesModule,
@@ -171,6 +173,7 @@ async function main(): Promise<void> {
             imports: [PostgresTimeseriesModule, CassandraTimeseriesModule],
             stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
             backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+            quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
             settings: { replay: { enabled: false }, storeTimeoutMs: 60_000 },
           }),
         ],

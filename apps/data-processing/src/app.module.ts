@@ -61,8 +61,10 @@ export class AppModule {
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule,
-        PostgresModule.forRootAsync({ migrations: postgresMigrations }),
-        CassandraModule.forRootAsync({ migrations: cqlMigrations }),
+        // Either store may be down when the app starts: it starts anyway, writes to the other
+        // (with a backlog) and connects in the background (readiness says `degraded`).
+        PostgresModule.forRootAsync({ migrations: postgresMigrations, connect: 'background' }),
+        CassandraModule.forRootAsync({ migrations: cqlMigrations, connect: 'background' }),
         KafkaModule.forRootAsync({ topics }),
         health,
         ...featureModules,

@@ -3,6 +3,7 @@ import { dedupeByKey, MeterReading, SensorReading, Stamped } from '@smartgrid/hy
 import {
   aggregatesMigrations,
   foundationMigrations,
+  PostgresConnection,
   PostgresTimeSeriesStore,
   runMigrationsLocked,
   timeseriesMigrations,
@@ -47,7 +48,7 @@ describe('aggregate triggers (real PostgreSQL)', () => {
     });
     await ds.initialize();
     await runMigrationsLocked(ds);
-    store = new PostgresTimeSeriesStore(ds);
+    store = new PostgresTimeSeriesStore(ds, new PostgresConnection(ds));
     await store.onModuleInit();
   });
 

@@ -5,14 +5,14 @@ import { setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_ONLY_SIGKILL_ENV } from '../src/ingest/ingest.settings';
-import { ChildApp, startChildApp } from './support/child-app';
+import { ChildApp, KILL_BEFORE_COMMIT, startChildApp } from './support/child-app';
 import { meterMessage, sensorMessage } from './support/malformed-corpus';
 
 /**
  * The app is SIGKILLed after a batch is durable in both stores and before its offset is
- * committed (test-only hook). On restart the batch is delivered again: neither store may hold
- * a duplicate and the aggregates must not move.
+ * committed (a preload wired in by this test wraps kafkajs; nothing in src knows). On restart
+ * the batch is delivered again: neither store may hold a duplicate, the aggregates must not
+ * move, and its dead letters are in the DLQ exactly once.
  */
 describe('ingest crash between write and commit (child process, SIGKILL)', () => {
   let stack: TestStack;
@@ -80,9 +80,7 @@ describe('ingest crash between write and commit (child process, SIGKILL)', () =>
   async function crashThenRestart(logical: string, messages: { key: string; value: string }[]): Promise<void> {
     const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, logical);
     await producer.send({ topic, acks: -1, messages });
-    const first = await startChildApp({ ...childEnv(), [TEST_ONLY_SIGKILL_ENV]: 'true' }).catch((e: unknown) => {
-      throw e;
-    });
+    const first = await startChildApp(childEnv(), 120_000, [KILL_BEFORE_COMMIT]);
     const ended = await first.exited;
     expect({ signal: ended.signal, output: ended.signal === 'SIGKILL' ? '' : first.output() }).toEqual({ signal: 'SIGKILL', output: '' });
     expect(first.output()).toContain('killing myself before the commit');
@@ -125,6 +123,51 @@ describe('ingest crash between write and commit (child process, SIGKILL)', () =>
     }
     await stopChild();
   });
+
+  it('a batch with invalid messages: after the crash and redelivery each is in the DLQ exactly once', async () => {
+    const base = Date.now() - 3_600_000;
+    const good = Array.from({ length: 20 }, (_, i) => ({ key: 'S-D1', value: JSON.stringify(sensorMessage('S-D1', new Date(base + i * 1000).toISOString(), i)) }));
+    const bad = [
+      { key: 'S-D2', value: JSON.stringify({ ...sensorMessage('S-D2', new Date(base).toISOString(), 1), metadata: { x: '\ud800' } }) },
+      { key: 'S-D3', value: 'not json' },
+      { key: 'S-D4', value: JSON.stringify({ ...sensorMessage('S-D4', new Date(base).toISOString(), 1), value: 'high' }) },
+    ];
+    await crashThenRestart('sensor-data', [...good.slice(0, 10), ...bad, ...good.slice(10)]);
+
+    child = await startChildApp(childEnv());
+    const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, 'sensor-data');
+    const high = await highWatermarks(topic);
+    await waitFor(async () => JSON.stringify(await committed(topic)) === JSON.stringify(high), 60_000, 250, 'redelivered batch committed');
+    const letters = await readCommitted(`${topic}.dlq`);
+    expect(letters.map((l) => l.key).sort()).toEqual(['S-D2', 'S-D3', 'S-D4']);
+    expect(letters.map((l) => l.reason.split(':')[0]).sort()).toEqual(['bad_format', 'invalid_json', 'wrong_type']);
+    await stopChild();
+  });
+
+  /**
+   * Every committed message of a one-partition topic, read as a DLQ consumer does
+   * (read_committed), up to its end: done once a batch reports no lag behind the high
+   * watermark (kafkajs skips aborted records and transaction markers).
+   */
+  async function readCommitted(topic: string): Promise<{ key: string; reason: string }[]> {
+    const consumer = kafka.consumer({ groupId: `${stack.env.KAFKA_TOPIC_PREFIX}dlq-reader` });
+    const seen: { key: string; reason: string }[] = [];
+    let atEnd = false;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) seen.push({ key: String(m.key), reason: String(m.headers?.['x-dlq-reason']) });
+          if (batch.offsetLag() === '0') atEnd = true;
+        },
+      });
+      await waitFor(async () => atEnd, 60_000, 250, `the end of ${topic}`);
+      return seen;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
 
   it('meter batch: no duplicate in either store, consumption unchanged', async () => {
     const base = Date.parse('2026-02-10T00:00:00Z');

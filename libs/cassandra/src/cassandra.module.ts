@@ -2,25 +2,27 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { cassandraConfig } from '@smartgrid/config';
-import { Client } from 'cassandra-driver';
-import { connectCassandra, shutdownCassandra } from './cassandra-connection';
+import { CassandraConnection } from './cassandra-connection';
 import { CASSANDRA_CLIENT, CASSANDRA_MODULE_OPTIONS } from './cassandra.constants';
 import { CassandraHealthIndicator } from './cassandra.health';
 import type { CassandraModuleOptions } from './cassandra.options';
 
-/** Closes the driver's connections and timers when the app shuts down. */
+/** Closes the driver's connections and timers (and stops a background connect) when the app shuts down. */
 @Injectable()
-class CassandraClientCloser implements OnApplicationShutdown {
-  constructor(@Inject(CASSANDRA_CLIENT) private readonly client: Client) {}
+class CassandraConnectionCloser implements OnApplicationShutdown {
+  constructor(private readonly connection: CassandraConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await shutdownCassandra(this.client);
+    await this.connection.close();
   }
 }
 
 /**
- * Provides `CASSANDRA_CLIENT`, connected to the configured keyspace (created if missing)
- * with the given CQL migrations applied. Global, like the other store modules.
+ * Provides `CASSANDRA_CLIENT` (the cassandra-driver Client, keyspace created if missing, CQL
+ * migrations applied) and `CassandraConnection` (whether it is ready yet). With
+ * `connect: 'startup'` (default) the module waits for Cassandra; with `'background'` the app
+ * starts without it and the connection is made when Cassandra answers. Global, like the
+ * other store modules.
  */
 @Module({})
 export class CassandraModule {
@@ -32,14 +34,28 @@ export class CassandraModule {
       providers: [
         { provide: CASSANDRA_MODULE_OPTIONS, useValue: options },
         {
-          provide: CASSANDRA_CLIENT,
+          provide: CassandraConnection,
           inject: [cassandraConfig.KEY],
-          useFactory: (cfg: ConfigType<typeof cassandraConfig>) => connectCassandra(cfg, options),
+          useFactory: async (cfg: ConfigType<typeof cassandraConfig>) => {
+            const connection = new CassandraConnection(cfg, options);
+            if (options.connect === 'background') {
+              await connection.connectInBackground();
+              return connection;
+            }
+            try {
+              await connection.connectNow();
+            } catch (err) {
+              await connection.close();
+              throw err;
+            }
+            return connection;
+          },
         },
-        CassandraClientCloser,
+        { provide: CASSANDRA_CLIENT, inject: [CassandraConnection], useFactory: (c: CassandraConnection) => c.client },
+        CassandraConnectionCloser,
         CassandraHealthIndicator,
       ],
-      exports: [CASSANDRA_CLIENT, CassandraHealthIndicator],
+      exports: [CASSANDRA_CLIENT, CassandraConnection, CassandraHealthIndicator],
     };
   }
 }

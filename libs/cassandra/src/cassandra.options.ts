@@ -8,6 +8,11 @@ export type CassandraConfig = ConfigType<typeof cassandraConfig>;
 export interface CassandraModuleOptions {
   /** Versioned CQL migrations applied in version order inside the configured keyspace. */
   migrations: CqlMigration[];
+  /**
+   * `startup` (default): connect before the app starts, failing after `connectAttempts`.
+   * `background`: start without Cassandra and connect when it answers (see CassandraConnection).
+   */
+  connect?: 'startup' | 'background';
   /** Connection attempts at start-up before giving up (default 5, 2 s apart). */
   connectAttempts?: number;
   connectRetryDelayMs?: number;

@@ -5,5 +5,5 @@ export { assertCqlIdentifier, buildClientOptions, createKeyspaceCql } from './ca
 export type { CassandraConfig, CassandraModuleOptions } from './cassandra.options';
 export { CqlMigrationError, CqlMigrator, migrationChecksum, planMigrations, sortMigrations } from './cql-migrations';
 export type { AppliedMigration, CqlMigration } from './cql-migrations';
-export { closeReplacedHostPools, connectCassandra, ensureKeyspace, shutdownCassandra } from './cassandra-connection';
+export { assertCassandraReady, CassandraConnection, closeReplacedHostPools, ensureKeyspace, shutdownCassandra } from './cassandra-connection';
 export * from './timeseries';

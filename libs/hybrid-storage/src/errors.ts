@@ -8,6 +8,8 @@ export interface StoreOutcome {
   error?: string;
   /** `fallback` when the store was written only because the requested target failed. */
   role: 'target' | 'fallback';
+  /** Rows the store refused (it answered, so it is not down); they were split out of the batch. */
+  refusedRows?: number;
 }
 
 /**
@@ -59,4 +61,38 @@ export async function withTimeout<T>(work: Promise<T>, ms: number, what: string)
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A store refused the rows themselves (a value it cannot hold, a constraint), as opposed to
+ * being unavailable: retrying the same rows cannot succeed. Adapters throw it only when the
+ * store's own answer says so (e.g. a PostgreSQL data exception); anything else counts as the
+ * store being unavailable. A refused row is split out of its batch and quarantined for that
+ * store, and never holds up the rows behind it.
+ */
+export class StoreRefusedError extends Error {
+  constructor(
+    readonly store: StoreName,
+    message: string,
+    /** The store's own error code (SQLSTATE, CQL error code), when it has one. */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'StoreRefusedError';
+  }
+}
+
+/** The store cannot be used yet (still connecting, schema not applied): a kind of unavailability. */
+export class StoreNotReadyError extends Error {
+  constructor(
+    readonly store: StoreName,
+    reason: string,
+  ) {
+    super(`${store} is not ready: ${reason}`);
+    this.name = 'StoreNotReadyError';
+  }
+}
+
+export function isRefusal(err: unknown): err is StoreRefusedError {
+  return err instanceof StoreRefusedError;
 }

@@ -1,3 +1,4 @@
+import { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from '@smartgrid/testing';
 import { BacklogReplayer } from './backlog/backlog-replayer.service';
 import { BacklogService } from './backlog/backlog.service';
 import type { SensorReading, MeterReading } from './domain/readings';
@@ -7,7 +8,9 @@ import { resolveSettings } from './hybrid-storage.settings';
 import type { SensorMetadata, SensorMetadataStore } from './ports/sensor-metadata-store.port';
 import { StoreHealth } from './health/store-health';
 import { StorageSyncService } from './sync/storage-sync.service';
-import { InMemoryBacklogStore, InMemoryTimeSeriesStore } from './testing/in-memory-stores';
+import { QuarantineService } from './quarantine/quarantine.service';
+import { HybridReader } from './reads/hybrid-reader.service';
+import { HybridWriter } from './writes/hybrid-writer.service';
 import { ReadingValidationError } from './validation/reading-validation';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');
@@ -20,19 +23,32 @@ function meter(i: number, id = 'M-1'): MeterReading {
   return { meterId: id, customerId: 'C-1', timestamp: new Date(T0 + i * 900_000), energyKwh: 1000 + i };
 }
 
-function setup(opts: { useCassandra?: boolean; metadata?: SensorMetadataStore; probeIntervalMs?: number } = {}) {
+function setup(opts: { useCassandra?: boolean; metadata?: SensorMetadataStore; probeIntervalMs?: number; backoffInitialMs?: number; maxAttempts?: number } = {}) {
   const pg = new InMemoryTimeSeriesStore('postgres');
   const cs = new InMemoryTimeSeriesStore('cassandra');
   const pgBacklog = new InMemoryBacklogStore('postgres', pg);
   const csBacklog = new InMemoryBacklogStore('cassandra', cs);
-  const settings = resolveSettings(opts.useCassandra ?? true, { storeTimeoutMs: 1000, replay: { enabled: false, entriesPerClaim: 3 }, backlogChunkRows: 2 });
+  const pgQuarantine = new InMemoryQuarantineStore('postgres', pg);
+  const csQuarantine = new InMemoryQuarantineStore('cassandra', cs);
+  const settings = resolveSettings(opts.useCassandra ?? true, {
+    storeTimeoutMs: 1000,
+    replay: { enabled: false, entriesPerClaim: 3, backoffInitialMs: opts.backoffInitialMs ?? 60_000, maxAttempts: opts.maxAttempts ?? 8 },
+    backlogChunkRows: 2,
+  });
   const backlog = new BacklogService([pgBacklog, csBacklog], settings);
+  const quarantine = new QuarantineService([pgQuarantine, csQuarantine], [pg, cs], settings);
   const health = new StoreHealth({ downProbeIntervalMs: opts.probeIntervalMs ?? 0 });
-  const service = new HybridStorageService([pg, cs], backlog, settings, health, opts.metadata ?? null);
-  const replayer = new BacklogReplayer([pg, cs], backlog, settings, health);
+  const writer = new HybridWriter([pg, cs], backlog, quarantine, settings, health, opts.metadata ?? null);
+  const reader = new HybridReader([pg, cs], backlog, settings, health);
+  const service = new HybridStorageService([pg, cs], writer, reader, settings);
+  const replayer = new BacklogReplayer([pg, cs], backlog, settings, health, quarantine);
   const sync = new StorageSyncService([pg, cs]);
-  return { pg, cs, pgBacklog, csBacklog, service, replayer, sync, backlog, health };
+  return { pg, cs, pgBacklog, csBacklog, pgQuarantine, csQuarantine, quarantine, service, replayer, sync, backlog, health };
 }
+
+/** A value PostgreSQL's jsonb would refuse, as the test doubles' refusal predicate. */
+const refuseMarked = (r: { value?: number; customerId?: string }) =>
+  r.value === -1 || r.customerId === 'C-REFUSED' ? 'SQLSTATE 22P05: unsupported Unicode escape sequence' : null;
 
 describe('HybridStorageService writes', () => {
   it('writes to both stores by default and reports each outcome', async () => {
@@ -190,7 +206,7 @@ describe('replay', () => {
     expect([...cs.sensors.values()][0]?.value).toBe(2);
   });
 
-  it('stops at the first failure and keeps the rest for later', async () => {
+  it('a failing entry waits with its own backoff while the entries behind it are replayed', async () => {
     const { cs, service, replayer, pgBacklog } = setup();
     cs.down = 'down';
     await service.storeSensorDataBatch([1, 2, 3, 4, 5, 6].map((i) => sensor(i)));
@@ -199,16 +215,172 @@ describe('replay', () => {
     const realUpsert = cs.upsertSensorReadings.bind(cs);
     let n = 0;
     cs.upsertSensorReadings = async (rows) => {
-      if (++n === 2) throw new Error('write timeout');
+      if (++n === 1) throw new Error('write timeout');
       return realUpsert(rows);
     };
     const r = await replayer.drainNow();
-    expect(r.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'failed', entries: 1 });
-    expect(pgBacklog.entries).toHaveLength(2);
-    expect(pgBacklog.entries[0]?.attempts).toBe(1);
+    expect(r.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'drained', entries: 2, rows: 4, deferred: 1 });
+    expect(pgBacklog.entries).toHaveLength(1);
+    expect(pgBacklog.entries[0]).toMatchObject({ attempts: 1, lastError: 'write timeout' });
+    expect(pgBacklog.entries[0]!.retryAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(cs.sensors.size).toBe(4);
+    // Not before its retry time…
+    await replayer.drainNow();
+    expect(pgBacklog.entries).toHaveLength(1);
+    // …then it goes through.
+    pgBacklog.entries[0]!.retryAt = new Date(Date.now() - 1);
     await replayer.drainNow();
     expect(pgBacklog.entries).toHaveLength(0);
     expect(cs.sensors.size).toBe(6);
+  });
+
+  it('keeps order and counts no attempt when the target itself stops answering', async () => {
+    const { cs, service, replayer, pgBacklog } = setup();
+    cs.down = 'down';
+    await service.storeSensorDataBatch([1, 2, 3, 4].map((i) => sensor(i)));
+    cs.down = null;
+    const realUpsert = cs.upsertSensorReadings.bind(cs);
+    cs.upsertSensorReadings = async (rows) => {
+      cs.down = 'connection reset';
+      return realUpsert(rows);
+    };
+    const r = await replayer.drainNow();
+    expect(r.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'unhealthy', error: 'connection reset' });
+    expect(pgBacklog.entries.map((e) => ({ attempts: e.attempts, retryAt: e.retryAt }))).toEqual([
+      { attempts: 0, retryAt: null },
+      { attempts: 0, retryAt: null },
+    ]);
+  });
+
+  it('quarantines the rows a store refuses and replays the rest of the entry and everything behind it', async () => {
+    const { pg, cs, service, replayer, csBacklog, csQuarantine, quarantine } = setup();
+    pg.down = 'down';
+    const readings = [1, 2, 3, 4, 5, 6, 7].map((i) => sensor(i));
+    readings[1] = { ...readings[1]!, value: -1 };
+    await service.storeSensorDataBatch(readings);
+    expect(csBacklog.entries).toHaveLength(4);
+    pg.down = null;
+    pg.refuse = refuseMarked;
+    const r = await replayer.drainNow();
+    expect(r.targets.find((t) => t.target === 'postgres')).toMatchObject({ state: 'drained', entries: 4, rows: 6, quarantinedRows: 1, deferred: 0 });
+    expect(csBacklog.entries).toHaveLength(0);
+    expect(pg.sensors.size).toBe(6);
+    expect(csQuarantine.rows().map((x) => (x as SensorReading).value)).toEqual([-1]);
+    const status = await quarantine.status();
+    expect(status).toMatchObject({ entries: 1, rows: 1, targets: { postgres: { entries: 1, rows: 1 } } });
+    expect(csQuarantine.entries[0]).toMatchObject({ target: 'postgres', reason: 'SQLSTATE 22P05: unsupported Unicode escape sequence', attempts: 1 });
+    expect(cs.sensors.size).toBe(7);
+  });
+
+  it('sets an entry aside after maxAttempts failures while the store answers', async () => {
+    const { cs, service, replayer, pgBacklog, pgQuarantine } = setup({ backoffInitialMs: 0, maxAttempts: 3 });
+    cs.down = 'down';
+    await service.storeMeterReadingBatch([meter(1)]);
+    cs.down = null;
+    cs.upsertMeterReadings = async () => {
+      throw new Error('WriteFailure: mutation too large');
+    };
+    const r = await replayer.drainNow();
+    expect(r.targets.find((t) => t.target === 'cassandra')).toMatchObject({ state: 'drained', deferred: 2 });
+    expect(pgBacklog.entries).toHaveLength(0);
+    expect(pgQuarantine.entries).toHaveLength(1);
+    expect(pgQuarantine.entries[0]).toMatchObject({ target: 'cassandra', attempts: 3, reason: 'gave up after 3 attempts: WriteFailure: mutation too large' });
+  });
+});
+
+describe('refused rows on the write path', () => {
+  it('writes the rest of the batch and quarantines a row one store refuses, held by the store that took it', async () => {
+    const { pg, cs, service, csQuarantine, health } = setup();
+    pg.refuse = refuseMarked;
+    const r = await service.storeSensorDataBatch([sensor(1), { ...sensor(2), value: -1 }, sensor(3)]);
+    expect(r.outcomes.postgres).toMatchObject({ ok: true, refusedRows: 1 });
+    expect(r.storedIn).toEqual(['postgres', 'cassandra']);
+    expect(r.backlog).toEqual([]);
+    expect(r.quarantined).toEqual([{ target: 'postgres', heldIn: 'cassandra', rows: 1, reason: expect.stringContaining('22P05') }]);
+    expect(r.refused).toEqual([]);
+    expect(pg.sensors.size).toBe(2);
+    expect(cs.sensors.size).toBe(3);
+    expect(csQuarantine.entries).toHaveLength(1);
+    // A refusal is not an outage: the store is not skipped afterwards.
+    expect(health.isDown('postgres')).toBe(false);
+  });
+
+  it('reports readings every store refuses (durable nowhere) for the caller to dead-letter', async () => {
+    const { pg, cs, service } = setup();
+    pg.refuse = refuseMarked;
+    cs.refuse = refuseMarked;
+    const r = await service.storeMeterReadingBatch([meter(1), { ...meter(2), customerId: 'C-REFUSED' }]);
+    expect(r.refused).toEqual([{ id: 'M-1', timestamp: meter(2).timestamp, reasons: { postgres: expect.any(String), cassandra: expect.any(String) } }]);
+    expect(r.quarantined).toEqual([]);
+    expect(pg.meters.size).toBe(1);
+    expect(cs.meters.size).toBe(1);
+  });
+
+  it('retries the whole write later when a refused row has no other store up to hold it', async () => {
+    const { pg, cs, service } = setup();
+    pg.refuse = refuseMarked;
+    cs.down = 'down';
+    await expect(service.storeSensorDataBatch([sensor(1), { ...sensor(2), value: -1 }])).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('a single-target write sends refused rows to the other store and quarantines them for the target', async () => {
+    const { pg, cs, service, csQuarantine } = setup({ useCassandra: false });
+    pg.refuse = refuseMarked;
+    const r = await service.storeSensorDataBatch([sensor(1), { ...sensor(2), value: -1 }]);
+    expect(r.outcomes.cassandra).toMatchObject({ ok: true, role: 'fallback' });
+    expect(r.quarantined).toEqual([expect.objectContaining({ target: 'postgres', heldIn: 'cassandra', rows: 1 })]);
+    expect(pg.sensors.size).toBe(1);
+    expect(cs.sensors.size).toBe(1);
+    expect(csQuarantine.entries).toHaveLength(1);
+  });
+});
+
+describe('QuarantineService', () => {
+  async function withOneEntry() {
+    const ctx = setup();
+    ctx.pg.refuse = refuseMarked;
+    await ctx.service.storeSensorDataBatch([sensor(1), { ...sensor(2), value: -1 }, { ...sensor(3), value: -1 }]);
+    return ctx;
+  }
+
+  it('lists entries with a public id, target, holder, reason and a sample, page by page', async () => {
+    const { quarantine, service } = await withOneEntry();
+    await service.storeSensorDataBatch([{ ...sensor(4), value: -1 }]);
+    const first = await quarantine.list({ limit: 1 });
+    expect(first.items).toEqual([
+      expect.objectContaining({ id: 'cassandra.1', target: 'postgres', heldIn: 'cassandra', kind: 'sensor', rowCount: 2, retries: 0, sample: [{ id: 'S-1', timestamp: sensor(2).timestamp }, { id: 'S-1', timestamp: sensor(3).timestamp }] }),
+    ]);
+    const second = await quarantine.list({ limit: 1, cursor: first.nextCursor });
+    expect(second.items.map((i) => i.id)).toEqual(['cassandra.2']);
+    expect(second.nextCursor).toBeNull();
+    await expect(quarantine.list({ limit: 1, cursor: 'not-a-cursor' })).rejects.toThrow(ReadingValidationError);
+  });
+
+  it('a retry the store still refuses keeps the entry and counts it; once it takes the rows the entry is gone', async () => {
+    const { pg, quarantine, csQuarantine } = await withOneEntry();
+    const refused = await quarantine.retry('cassandra.1');
+    expect(refused).toMatchObject({ state: 'refused', refusedRows: 2, item: { retries: 1 } });
+    expect(csQuarantine.entries[0]).toMatchObject({ retries: 1, lastError: expect.stringContaining('22P05') });
+    pg.refuse = null;
+    const replayed = await quarantine.retry('cassandra.1');
+    expect(replayed.state).toBe('replayed');
+    expect(csQuarantine.entries).toHaveLength(0);
+    expect([...pg.sensors.values()].map((r) => r.value).sort()).toEqual([-1, -1, 201]);
+  });
+
+  it('a retry while the target is down reports it unavailable and keeps the entry', async () => {
+    const { pg, quarantine, csQuarantine } = await withOneEntry();
+    pg.down = 'connect ECONNREFUSED';
+    expect(await quarantine.retry('cassandra.1')).toMatchObject({ state: 'unavailable', error: 'connect ECONNREFUSED' });
+    expect(csQuarantine.entries).toHaveLength(1);
+  });
+
+  it('discards an entry, and a second discard or an unknown id is not found', async () => {
+    const { quarantine, csQuarantine } = await withOneEntry();
+    expect(await quarantine.discard('cassandra.1')).toMatchObject({ id: 'cassandra.1', rowCount: 2 });
+    expect(csQuarantine.entries).toHaveLength(0);
+    await expect(quarantine.discard('cassandra.1')).rejects.toThrow('no quarantine entry cassandra.1');
+    await expect(quarantine.get('nowhere.7')).rejects.toThrow('no quarantine entry nowhere.7');
   });
 });
 

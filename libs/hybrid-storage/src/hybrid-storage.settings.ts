@@ -9,6 +9,15 @@ export interface ReplaySettings {
   entriesPerClaim: number;
   /** How long a claimed entry stays hidden from other replayers (PostgreSQL backlog). */
   leaseMs: number;
+  /**
+   * Failed replays of one entry (its target up, answering, but not taking it) before its rows
+   * are set aside in quarantine. Between attempts the entry waits (backoff) while the entries
+   * behind it go on.
+   */
+  maxAttempts: number;
+  /** First wait after a failed replay of an entry; doubles per attempt up to `backoffMaxMs`. */
+  backoffInitialMs: number;
+  backoffMaxMs: number;
 }
 
 export interface HybridStorageSettings {
@@ -36,7 +45,7 @@ export const DEFAULT_SETTINGS: HybridStorageSettings = {
   backlogChunkRows: 500,
   metadataTimeoutMs: 2_000,
   metadataRetryAfterMs: 30_000,
-  replay: { enabled: true, intervalMs: 1_000, entriesPerClaim: 8, leaseMs: 60_000 },
+  replay: { enabled: true, intervalMs: 1_000, entriesPerClaim: 8, leaseMs: 60_000, maxAttempts: 8, backoffInitialMs: 1_000, backoffMaxMs: 300_000 },
 };
 
 export type HybridStorageSettingsOverrides = Partial<Omit<HybridStorageSettings, 'replay'>> & { replay?: Partial<ReplaySettings> };

@@ -1,10 +1,24 @@
 export { HybridStorageModule } from './hybrid-storage.module';
 export type { HybridStorageModuleOptions } from './hybrid-storage.module';
-export { HybridStorageService, DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './hybrid-storage.service';
-export type { ReadOptions, ReadResult, WriteOptions, WriteResult } from './hybrid-storage.service';
+export { HybridStorageService } from './hybrid-storage.service';
+export { HybridWriter } from './writes/hybrid-writer.service';
+export type { QuarantinedRows, RefusedReading, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
+export { HybridReader, DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './reads/hybrid-reader.service';
+export type { ReadOptions, ReadResult } from './reads/hybrid-reader.service';
+export { QuarantineService, QuarantineEntryNotFoundError } from './quarantine/quarantine.service';
+export type {
+  QuarantineItem,
+  QuarantineItemWithRows,
+  QuarantinePage,
+  QuarantineRetryResult,
+  QuarantineStatus,
+  QuarantineTargetSummary,
+} from './quarantine/quarantine.service';
+export { writeAcceptedRows } from './quarantine/refused-rows';
+export type { RefusedRow } from './quarantine/refused-rows';
 export { DEFAULT_SETTINGS, HYBRID_STORAGE_SETTINGS, resolveSettings } from './hybrid-storage.settings';
 export type { HybridStorageSettings, HybridStorageSettingsOverrides, ReplaySettings } from './hybrid-storage.settings';
-export { messageOf, StorageReadError, StorageUnavailableError, StoreTimeoutError, withTimeout } from './errors';
+export { isRefusal, messageOf, StorageReadError, StorageUnavailableError, StoreNotReadyError, StoreRefusedError, StoreTimeoutError, withTimeout } from './errors';
 export type { StoreOutcome } from './errors';
 export * from './ports';
 export { READ_SOURCES, STORE_NAMES, WRITE_TARGETS, DAY_MS, dedupeByKey, utcDayStart, utcDaysBetween } from './domain/readings';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IHeaders, Producer } from 'kafkajs';
+import { IHeaders, Message, Producer } from 'kafkajs';
 import { KAFKA_PRODUCER } from './kafka.constants';
 import { dlqTopic } from './topics';
 
@@ -22,32 +22,36 @@ export const DLQ_HEADERS = {
 } as const;
 
 /**
- * Sends a record that cannot be processed to `<topic>.dlq`: same key, same value bytes, the
- * original headers kept, plus headers that say why and where it came from. Resolves once
- * the broker has acknowledged it (acks=all), so the caller may then commit the offset.
+ * The dead letter of a record that cannot be processed: same key, same value bytes, the
+ * original headers kept, plus headers that say why and where it came from. It goes to
+ * `<topic>.dlq` (dlqTopic).
+ */
+export function deadLetterMessage(original: DeadLetterSource, reason: string, failedAt: Date = new Date()): Message {
+  return {
+    key: original.key,
+    value: original.value,
+    headers: {
+      ...(original.headers ?? {}),
+      [DLQ_HEADERS.reason]: reason,
+      [DLQ_HEADERS.sourceTopic]: original.topic,
+      [DLQ_HEADERS.sourcePartition]: String(original.partition),
+      [DLQ_HEADERS.sourceOffset]: String(original.offset),
+      [DLQ_HEADERS.failedAt]: failedAt.toISOString(),
+    },
+  };
+}
+
+/**
+ * Sends dead letters on its own (for consumers that commit per message). Resolves once the
+ * broker has acknowledged them (acks=all), so the caller may then commit the offset. Batch
+ * consumers return their dead letters as side outputs instead, produced in one transaction
+ * with the offset commit (BatchKafkaServer).
  */
 @Injectable()
 export class DeadLetterPublisher {
   constructor(@Inject(KAFKA_PRODUCER) private readonly producer: Producer) {}
 
   async publish(original: DeadLetterSource, reason: string): Promise<void> {
-    await this.producer.send({
-      topic: dlqTopic(original.topic),
-      acks: -1,
-      messages: [
-        {
-          key: original.key,
-          value: original.value,
-          headers: {
-            ...(original.headers ?? {}),
-            [DLQ_HEADERS.reason]: reason,
-            [DLQ_HEADERS.sourceTopic]: original.topic,
-            [DLQ_HEADERS.sourcePartition]: String(original.partition),
-            [DLQ_HEADERS.sourceOffset]: String(original.offset),
-            [DLQ_HEADERS.failedAt]: new Date().toISOString(),
-          },
-        },
-      ],
-    });
+    await this.producer.send({ topic: dlqTopic(original.topic), acks: -1, messages: [deadLetterMessage(original, reason)] });
   }
 }

@@ -1,5 +1,6 @@
 export { PostgresModule } from './postgres.module';
 export { PostgresHealthIndicator } from './postgres.health';
+export { PostgresConnection } from './postgres-connection';
 export { buildTypeOrmOptions, MigrationRunError } from './postgres.options';
 export type { PostgresModuleOptions, PostgresConfig } from './postgres.options';
 export { runMigrationsLocked } from './migration-runner';

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -6,19 +6,33 @@ import { postgresConfig } from '@smartgrid/config';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { runMigrationsLocked } from './migration-runner';
 import { guardPgClientErrors } from './pg-client-error-guard';
+import { PostgresConnection } from './postgres-connection';
 import { POSTGRES_MODULE_OPTIONS } from './postgres.constants';
 import { PostgresHealthIndicator } from './postgres.health';
 import { buildTypeOrmOptions, PostgresModuleOptions } from './postgres.options';
 
+/** Stops a background connection loop when the app shuts down. */
+@Injectable()
+class PostgresConnectionStopper implements OnApplicationShutdown {
+  constructor(private readonly connection: PostgresConnection) {}
+
+  onApplicationShutdown(): void {
+    this.connection.close();
+  }
+}
+
 /**
- * The app's one TypeORM DataSource (inject `DataSource`). Connects with retries, applies the
- * given migrations under an advisory lock before anything else uses the database, and is
- * closed by @nestjs/typeorm when the app shuts down. Global, so feature modules only need
+ * The app's one TypeORM DataSource (inject `DataSource`) and its PostgresConnection (whether
+ * it is ready). With `connect: 'startup'` (default) it connects with retries and applies the
+ * given migrations under an advisory lock before anything else uses the database; with
+ * `'background'` the app starts without PostgreSQL and the same happens once it answers.
+ * Closed by @nestjs/typeorm when the app shuts down. Global, so feature modules only need
  * `TypeOrmModule.forFeature([...])` for their repositories.
  */
 @Module({})
 export class PostgresModule {
   static forRootAsync(options: PostgresModuleOptions): DynamicModule {
+    const background = options.connect === 'background';
     return {
       module: PostgresModule,
       global: true,
@@ -26,10 +40,12 @@ export class PostgresModule {
         TerminusModule,
         TypeOrmModule.forRootAsync({
           inject: [postgresConfig.KEY],
-          useFactory: (cfg: ConfigType<typeof postgresConfig>) => buildTypeOrmOptions(cfg, options),
+          useFactory: (cfg: ConfigType<typeof postgresConfig>) => ({ ...buildTypeOrmOptions(cfg, options), manualInitialization: background }),
           dataSourceFactory: async (dsOptions?: DataSourceOptions) => {
             if (!dsOptions) throw new Error('PostgresModule: TypeORM options missing');
             const dataSource = new DataSource(dsOptions);
+            // Background: handed over uninitialised; PostgresConnection connects and migrates it.
+            if (background) return dataSource;
             await dataSource.initialize();
             guardPgClientErrors(dataSource);
             try {
@@ -42,8 +58,21 @@ export class PostgresModule {
           },
         }),
       ],
-      providers: [{ provide: POSTGRES_MODULE_OPTIONS, useValue: options }, PostgresHealthIndicator],
-      exports: [PostgresHealthIndicator],
+      providers: [
+        { provide: POSTGRES_MODULE_OPTIONS, useValue: options },
+        {
+          provide: PostgresConnection,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) => {
+            const connection = new PostgresConnection(dataSource);
+            if (background) await connection.connectInBackground();
+            return connection;
+          },
+        },
+        PostgresConnectionStopper,
+        PostgresHealthIndicator,
+      ],
+      exports: [PostgresConnection, PostgresHealthIndicator],
     };
   }
 }

@@ -8,6 +8,11 @@ export interface PostgresModuleOptions {
   migrations: Function[];
   /** Entities not registered through TypeOrmModule.forFeature (those load automatically). */
   entities?: Function[];
+  /**
+   * `startup` (default): connect and migrate before the app starts, failing after
+   * `retryAttempts`. `background`: start without PostgreSQL; see PostgresConnection.
+   */
+  connect?: 'startup' | 'background';
   /** Connection attempts at start-up before giving up (default 5, 2 s apart). */
   retryAttempts?: number;
   retryDelayMs?: number;

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import {
   CASSANDRA_CLIENT,
   CassandraBacklogStore,
+  CassandraQuarantineStore,
   CassandraModule,
   CassandraTimeSeriesStore,
   CassandraTimeseriesModule,
@@ -22,6 +23,7 @@ import { MongoMetadataModule, MongoModule, MongoSensorMetadataStore } from '@sma
 import {
   foundationMigrations,
   PostgresBacklogStore,
+  PostgresQuarantineStore,
   PostgresModule,
   PostgresTimeSeriesStore,
   PostgresTimeseriesModule,
@@ -66,6 +68,7 @@ export async function startHarness(settings: HybridStorageSettingsOverrides = {}
           imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule],
           stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
           backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+          quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
           sensorMetadata: MongoSensorMetadataStore,
           settings: { storeTimeoutMs: 10_000, ...settings },
         }),

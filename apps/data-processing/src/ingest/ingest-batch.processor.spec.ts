@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ReadingValidationError, StorageUnavailableError, WriteResult } from '@smartgrid/hybrid-storage';
-import type { DeadLetterPublisher, DeadLetterSource } from '@smartgrid/kafka';
+import { DLQ_HEADERS } from '@smartgrid/kafka';
+import type { SideOutput } from '@smartgrid/kafka';
 import { Registry } from 'prom-client';
 import { IngestMetrics } from '../metrics/ingest.metrics';
 import { IngestBatchProcessor, IngestMessage } from './ingest-batch.processor';
@@ -26,12 +27,26 @@ function okResult(n: number): WriteResult {
     },
     storedIn: ['postgres', 'cassandra'],
     backlog: [],
+    quarantined: [],
+    refused: [],
   };
+}
+
+/** The dead letters of an outcome as [source offset, reason code, key, value]. */
+function letters(deadLetters: SideOutput[]): { offset: string; reason: string; key: string | null; value: string; topic: string }[] {
+  return deadLetters.flatMap((o) =>
+    o.messages.map((m) => ({
+      topic: o.topic,
+      offset: String(m.headers?.[DLQ_HEADERS.sourceOffset]),
+      reason: String(m.headers?.[DLQ_HEADERS.reason]),
+      key: m.key === null || m.key === undefined ? null : m.key.toString(),
+      value: String(m.value),
+    })),
+  );
 }
 
 function setup(storeImpl: (readings: unknown[]) => Promise<WriteResult>) {
   const stored: unknown[][] = [];
-  const letters: { source: DeadLetterSource; reason: string }[] = [];
   const storage = {
     storeSensorDataBatch: jest.fn(async (r: unknown[]) => {
       const res = await storeImpl(r);
@@ -41,12 +56,11 @@ function setup(storeImpl: (readings: unknown[]) => Promise<WriteResult>) {
     storeMeterReadingBatch: jest.fn(),
     getBacklogStatus: jest.fn(async () => ({ targets: {} })),
   };
-  const dlq = { publish: jest.fn(async (source: DeadLetterSource, reason: string) => void letters.push({ source, reason })) };
   const registry = new Registry();
   const metrics = new IngestMetrics(registry, storage as never);
   const settings = { ...readIngestSettings({}), retryInitialMs: 10, retryMaxMs: 20 };
-  const processor = new IngestBatchProcessor(storage as never, dlq as unknown as DeadLetterPublisher, metrics, settings);
-  return { processor, storage, dlq, stored, letters, registry };
+  const processor = new IngestBatchProcessor(storage as never, metrics, settings);
+  return { processor, storage, stored, registry };
 }
 
 const source = { topic: 'p.sensor-data', label: 'sensor-data', partition: 1 };
@@ -59,14 +73,16 @@ describe('IngestBatchProcessor', () => {
   it('stores the valid messages in one write and dead-letters the rest with their reasons', async () => {
     const t = setup(async (r) => okResult(r.length));
     const out = await t.processor.process('sensor', source, [msg(10, sensor('S-1'), 'S-1'), msg(11, 'garbage', 'S-1'), msg(12, sensor('S-2')), msg(13, { ...sensor('S-3'), value: 'x' })], control);
-    expect(out).toEqual({ completed: true, stored: 2, rejected: 2, attempts: 1 });
+    expect(out).toMatchObject({ completed: true, stored: 2, rejected: 2, attempts: 1 });
     expect(t.storage.storeSensorDataBatch).toHaveBeenCalledTimes(1);
     expect((t.stored[0] as { sensorId: string }[]).map((r) => r.sensorId)).toEqual(['S-1', 'S-2']);
-    expect(t.letters.map((l) => [l.source.offset, l.reason.split(':')[0]])).toEqual([
+    const dl = letters(out.deadLetters);
+    expect(dl.map((l) => [l.offset, l.reason.split(':')[0]])).toEqual([
       ['11', 'invalid_json'],
       ['13', 'wrong_type'],
     ]);
-    expect(t.letters[0].source).toMatchObject({ topic: 'p.sensor-data', partition: 1, key: Buffer.from('S-1'), value: Buffer.from('garbage') });
+    expect(dl[0]).toMatchObject({ topic: 'p.sensor-data.dlq', key: 'S-1', value: 'garbage' });
+    expect(out.deadLetters[0]!.messages[0]!.headers).toMatchObject({ [DLQ_HEADERS.sourceTopic]: 'p.sensor-data', [DLQ_HEADERS.sourcePartition]: '1' });
     const text = await t.registry.metrics();
     expect(text).toContain('smartgrid_ingest_messages_ingested_total{topic="sensor-data"} 2');
     expect(text).toContain('smartgrid_ingest_messages_rejected_total{topic="sensor-data",reason="invalid_json"} 1');
@@ -89,7 +105,12 @@ describe('IngestBatchProcessor', () => {
       throw new StorageUnavailableError('down', []);
     });
     const out = await t.processor.process('sensor', source, [msg(1, sensor('S-1'))], { heartbeat: async () => undefined, shouldContinue: () => --allowed > 0 });
-    expect(out.completed).toBe(false);
+    expect(out).toMatchObject({ completed: false, deadLetters: [] });
+  });
+
+  it('returns no dead letters (nothing to produce) for a clean batch', async () => {
+    const t = setup(async (r) => okResult(r.length));
+    expect((await t.processor.process('sensor', source, [msg(1, sensor('S-1'))], control)).deadLetters).toEqual([]);
   });
 
   it('dead-letters a reading the store refuses by index and writes the others', async () => {
@@ -103,17 +124,20 @@ describe('IngestBatchProcessor', () => {
     });
     const out = await t.processor.process('sensor', source, [msg(1, sensor('S-1')), msg(2, sensor('S-2')), msg(3, sensor('S-3'))], control);
     expect(out).toMatchObject({ completed: true, stored: 2, rejected: 1 });
-    expect(t.letters.map((l) => [l.source.offset, l.reason])).toEqual([['2', 'out_of_range: timestamp: is more than one day in the future']]);
+    expect(letters(out.deadLetters).map((l) => [l.offset, l.reason])).toEqual([['2', 'out_of_range: timestamp: is more than one day in the future']]);
   });
 
-  it('does not complete until the dead-letter topic acknowledges', async () => {
-    const t = setup(async (r) => okResult(r.length));
-    let failures = 2;
-    t.dlq.publish.mockImplementation(async () => {
-      if (failures-- > 0) throw new Error('broker down');
-    });
-    const out = await t.processor.process('sensor', source, [msg(1, 'nope')], control);
-    expect(out.completed).toBe(true);
-    expect(t.dlq.publish).toHaveBeenCalledTimes(3);
+  it('dead-letters every message of a reading that no store would take (store_refused)', async () => {
+    const t = setup(async (r) => ({
+      ...okResult(r.length),
+      refused: [{ id: 'S-2', timestamp: new Date(ts), reasons: { postgres: 'SQLSTATE 22P05', cassandra: 'could not encode' } }],
+    }));
+    const out = await t.processor.process('sensor', source, [msg(1, sensor('S-1')), msg(2, sensor('S-2', 5)), msg(3, sensor('S-2', 6))], control);
+    expect(out).toMatchObject({ completed: true, stored: 1, rejected: 2 });
+    expect(letters(out.deadLetters).map((l) => [l.offset, l.reason])).toEqual([
+      ['2', 'store_refused: postgres: SQLSTATE 22P05; cassandra: could not encode'],
+      ['3', 'store_refused: postgres: SQLSTATE 22P05; cassandra: could not encode'],
+    ]);
+    expect(await t.registry.metrics()).toContain('smartgrid_ingest_messages_rejected_total{topic="sensor-data",reason="store_refused"} 2');
   });
 });

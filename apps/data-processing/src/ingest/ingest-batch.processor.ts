@@ -4,11 +4,12 @@ import {
   MeterReading,
   messageOf,
   ReadingValidationError,
+  RefusedReading,
   SensorReading,
   StorageUnavailableError,
-  WriteResult,
 } from '@smartgrid/hybrid-storage';
-import { DeadLetterPublisher } from '@smartgrid/kafka';
+import { deadLetterMessage, dlqTopic } from '@smartgrid/kafka';
+import type { SideOutput } from '@smartgrid/kafka';
 import type { IHeaders } from 'kafkajs';
 import { IngestMetrics } from '../metrics/ingest.metrics';
 import { INGEST_SETTINGS, IngestSettings } from './ingest.settings';
@@ -33,11 +34,17 @@ export interface BatchControl {
 }
 
 export interface BatchOutcome {
-  /** Everything is durable (stored, or in the DLQ): the offset may be committed. */
+  /** Every message is accounted for (stored, or to be dead-lettered): the offset may be committed. */
   completed: boolean;
   stored: number;
   rejected: number;
   attempts: number;
+  /**
+   * Dead letters of the refused messages, to be produced atomically with the offset commit
+   * (one Kafka transaction, see BatchKafkaServer): a batch redelivered after a crash never
+   * dead-letters a message twice.
+   */
+  deadLetters: SideOutput[];
 }
 
 interface Source {
@@ -48,15 +55,19 @@ interface Source {
   partition: number;
 }
 
+type Refusal = { message: IngestMessage; rejection: Rejection };
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Validates one partition's batch, writes the valid readings through HybridStorageService in
- * one call, and dead-letters the rest. Returns `completed` only when every message is durable
- * somewhere: readings in at least one store (HybridStorageService has recorded a backlog entry
- * for a store that missed them), refused messages acknowledged by the DLQ topic. Until then it
- * retries with exponential backoff, heartbeating, for as long as the consumer owns the
- * partition; it never skips a message.
+ * one call, and returns the dead letters of the rest. Completes only when every message is
+ * accounted for: readings durable in at least one store (HybridStorageService has recorded a
+ * backlog or quarantine entry for a store that missed or refused them), refused messages in
+ * the dead letters to produce with the commit. Until then it retries with exponential
+ * backoff, heartbeating, for as long as the consumer owns the partition; it never skips a
+ * message. A reading that every store refuses (it passed validation, so this should not
+ * happen) is dead-lettered with reason `store_refused`.
  */
 @Injectable()
 export class IngestBatchProcessor {
@@ -64,7 +75,6 @@ export class IngestBatchProcessor {
 
   constructor(
     private readonly storage: HybridStorageService,
-    private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: IngestMetrics,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
   ) {}
@@ -74,7 +84,7 @@ export class IngestBatchProcessor {
     const opts = { maxBytes: this.settings.maxMessageBytes, now: () => now };
     const decode = kind === 'sensor' ? decodeSensorMessage : decodeMeterMessage;
     let valid: { reading: SensorReading | MeterReading; message: IngestMessage }[] = [];
-    const refused: { message: IngestMessage; rejection: Rejection }[] = [];
+    const refused: Refusal[] = [];
     for (const m of messages) {
       const d = decode(m.key, m.value, opts) as Decoded<SensorReading | MeterReading>;
       if (d.ok) valid.push({ reading: d.reading, message: m });
@@ -82,26 +92,24 @@ export class IngestBatchProcessor {
     }
     this.metrics.batchSize.observe({ topic: source.label }, messages.length);
 
-    // Dead letters of the decode step go out while the stores are written.
-    const firstLetters = this.deadLetter(source, refused.splice(0), control);
     let attempts = 0;
-    let result: WriteResult | undefined;
     while (valid.length > 0) {
       attempts++;
       try {
         const readings = valid.map((v) => v.reading);
-        result =
+        const result =
           kind === 'sensor'
             ? await this.storage.storeSensorDataBatch(readings as SensorReading[])
             : await this.storage.storeMeterReadingBatch(readings as MeterReading[]);
         this.metrics.recordWrite(kind, result);
+        valid = this.withoutStoreRefused(kind, valid, result.refused, refused);
         break;
       } catch (err) {
         if (err instanceof ReadingValidationError && err.index !== undefined && err.index < valid.length) {
           // The store's own check refused one reading the decoder let through (a clock edge):
           // that message is dead-lettered, the others are written.
           const [bad] = valid.splice(err.index, 1);
-          refused.push({ message: bad.message, rejection: { code: err.reason, field: err.field, detail: err.detail } });
+          refused.push({ message: bad!.message, rejection: { code: err.reason, field: err.field, detail: err.detail } });
           continue;
         }
         if (err instanceof StorageUnavailableError) for (const o of err.outcomes) this.metrics.recordOutcome(kind, o);
@@ -110,51 +118,54 @@ export class IngestBatchProcessor {
         this.logger.warn(
           `${source.topic}[${source.partition}] ${valid.length} readings not durable in any store (attempt ${attempts}): ${messageOf(err)}; retrying in ${delay} ms`,
         );
-        if (!(await this.pause(delay, control))) {
-          await firstLetters.catch(() => undefined);
-          return { completed: false, stored: 0, rejected: 0, attempts };
-        }
+        if (!(await this.pause(delay, control))) return { completed: false, stored: 0, rejected: 0, attempts, deadLetters: [] };
       }
     }
-    const lettersOk = (await firstLetters) && (await this.deadLetter(source, refused, control));
-    if (!lettersOk) return { completed: false, stored: result?.written ?? 0, rejected: 0, attempts };
-    const rejected = messages.length - valid.length;
+    for (const r of refused) this.metrics.rejected.inc({ topic: source.label, reason: r.rejection.code });
     this.metrics.ingested.inc({ topic: source.label }, valid.length);
-    return { completed: true, stored: valid.length, rejected, attempts };
+    const failedAt = new Date();
+    const deadLetters: SideOutput[] =
+      refused.length === 0
+        ? []
+        : [
+            {
+              topic: dlqTopic(source.topic),
+              messages: refused.map((r) =>
+                deadLetterMessage(
+                  {
+                    topic: source.topic,
+                    partition: source.partition,
+                    offset: r.message.offset,
+                    key: r.message.key,
+                    value: r.message.value,
+                    ...(r.message.headers ? { headers: r.message.headers } : {}),
+                  },
+                  describeRejection(r.rejection),
+                  failedAt,
+                ),
+              ),
+            },
+          ];
+    return { completed: true, stored: valid.length, rejected: refused.length, attempts, deadLetters };
   }
 
-  /** Publishes every refused message to `<topic>.dlq`, retrying until acknowledged. */
-  private async deadLetter(source: Source, refused: { message: IngestMessage; rejection: Rejection }[], control: BatchControl): Promise<boolean> {
-    let pending = refused;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const results = await Promise.allSettled(
-        pending.map((r) =>
-          this.deadLetters.publish(
-            {
-              topic: source.topic,
-              partition: source.partition,
-              offset: r.message.offset,
-              key: r.message.key,
-              value: r.message.value,
-              ...(r.message.headers ? { headers: r.message.headers } : {}),
-            },
-            describeRejection(r.rejection),
-          ),
-        ),
-      );
-      const failed: typeof pending = [];
-      results.forEach((res, i) => {
-        if (res.status === 'fulfilled') this.metrics.rejected.inc({ topic: source.label, reason: pending[i].rejection.code });
-        else failed.push(pending[i]);
-      });
-      if (failed.length === 0) return true;
-      const delay = this.backoff(attempt);
-      const reason = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
-      this.logger.warn(`${source.topic}[${source.partition}] ${failed.length} dead letters not acknowledged: ${messageOf(reason)}; retrying in ${delay} ms`);
-      if (!(await this.pause(delay, control))) return false;
-      pending = failed;
-    }
-    return true;
+  /** Moves the messages of readings that no store would take into `refused`; returns the rest. */
+  private withoutStoreRefused<T extends { reading: SensorReading | MeterReading; message: IngestMessage }>(
+    kind: IngestKind,
+    valid: T[],
+    storeRefused: readonly RefusedReading[],
+    refused: Refusal[],
+  ): T[] {
+    if (storeRefused.length === 0) return valid;
+    const why = new Map(storeRefused.map((r) => [`${r.id}|${r.timestamp.getTime()}`, r.reasons]));
+    return valid.filter((v) => {
+      const id = kind === 'sensor' ? (v.reading as SensorReading).sensorId : (v.reading as MeterReading).meterId;
+      const reasons = why.get(`${id}|${v.reading.timestamp.getTime()}`);
+      if (!reasons) return true;
+      const detail = Object.entries(reasons).map(([store, reason]) => `${store}: ${reason}`).join('; ');
+      refused.push({ message: v.message, rejection: { code: 'store_refused', detail: detail.slice(0, 500) } });
+      return false;
+    });
   }
 
   private backoff(attempt: number): number {

@@ -1,10 +1,10 @@
-import { Controller, Inject, Logger } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { KafkaBatch, KafkaBatchResult } from '@smartgrid/kafka';
 import { TOPICS } from '@smartgrid/kafka';
 import { IngestMetrics } from '../metrics/ingest.metrics';
 import { IngestBatchProcessor, IngestKind } from './ingest-batch.processor';
-import { INGEST_SETTINGS, IngestSettings, TEST_ONLY_SIGKILL_ENV } from './ingest.settings';
+
 
 /**
  * Kafka ingest of `sensor-data` and `meter-readings` on the Nest Kafka transport in batch mode
@@ -12,25 +12,19 @@ import { INGEST_SETTINGS, IngestSettings, TEST_ONLY_SIGKILL_ENV } from './ingest
  *
  * Each handler gets up to a fetch's worth of one partition, writes it through
  * IngestBatchProcessor (one HybridStorageService call, invalid messages dead-lettered) and
- * resolves `{ completed: true }` only once every message is durable; the server then commits
- * `lastOffset + 1` for that partition. If it never gets there (no store can take the rows,
+ * resolves `{ completed: true, produce: deadLetters }` only once every message is accounted
+ * for; the server then produces the dead letters and commits `lastOffset + 1` for that
+ * partition in one Kafka transaction. If it never gets there (no store can take the rows,
  * shutdown, rebalance) nothing is committed and the batch is fetched again: redelivery is safe
  * because every write is idempotent on (id, timestamp). A thrown error (a bug, not bad input:
  * the decoder never throws) also leaves the batch uncommitted.
  */
 @Controller()
 export class IngestController {
-  private readonly logger = new Logger('IngestController');
-
   constructor(
-    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     private readonly processor: IngestBatchProcessor,
     private readonly metrics: IngestMetrics,
-  ) {
-    if (settings.testOnlySigkillBeforeCommit) {
-      this.logger.warn(`${TEST_ONLY_SIGKILL_ENV} is set: this process will SIGKILL itself before its first commit`);
-    }
-  }
+  ) {}
 
   @EventPattern(TOPICS.sensorData)
   onSensorData(@Payload() batch: KafkaBatch): Promise<KafkaBatchResult> {
@@ -51,13 +45,9 @@ export class IngestController {
       { heartbeat: batch.heartbeat, shouldContinue: batch.shouldContinue },
     );
     if (!outcome.completed) return { completed: false };
-    if (this.settings.testOnlySigkillBeforeCommit) {
-      this.logger.warn(`${TEST_ONLY_SIGKILL_ENV}: batch durable, killing myself before the commit`);
-      process.kill(process.pid, 'SIGKILL');
-      await new Promise(() => undefined);
-    }
     this.metrics.consumerLag.set({ topic: batch.logicalTopic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     this.metrics.batchDuration.observe({ topic: batch.logicalTopic }, (performance.now() - started) / 1000);
-    return { completed: true };
+    // The dead letters are produced in one transaction with the offset commit.
+    return { completed: true, produce: outcome.deadLetters };
   }
 }

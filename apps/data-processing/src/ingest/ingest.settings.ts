@@ -17,17 +17,9 @@ export interface IngestSettings {
   /** First and longest pause between write attempts when no store can take a batch. */
   retryInitialMs: number;
   retryMaxMs: number;
-  /**
-   * TEST ONLY. When true the process SIGKILLs itself after the first batch is durable in the
-   * stores and before its offset is committed, to prove redelivery creates no duplicates.
-   */
-  testOnlySigkillBeforeCommit: boolean;
 }
 
 export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
-
-/** The env switch of the crash hook; named so nobody sets it by accident. */
-export const TEST_ONLY_SIGKILL_ENV = 'SMARTGRID_TEST_ONLY_SIGKILL_AFTER_WRITE_BEFORE_COMMIT';
 
 /** The app's one consumer group: INGEST_GROUP_ID, else `<KAFKA_TOPIC_PREFIX>smartgrid-data-processing`. */
 export function ingestGroupId(topicPrefix: string, settings: Pick<IngestSettings, 'groupId'>): string {
@@ -71,7 +63,6 @@ export function readIngestSettings(env: Env = process.env): IngestSettings {
     maxMessageBytes: int('INGEST_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 256, 16 * 1024 * 1024),
     retryInitialMs: int('INGEST_RETRY_INITIAL_MS', 250, 10, 60_000),
     retryMaxMs: int('INGEST_RETRY_MAX_MS', 30_000, 10, 600_000),
-    testOnlySigkillBeforeCommit: bool(TEST_ONLY_SIGKILL_ENV, false),
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return settings;

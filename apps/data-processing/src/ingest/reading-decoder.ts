@@ -33,6 +33,8 @@ export type RejectCode =
   | 'not_an_object'
   | 'unknown_field'
   | 'key_mismatch'
+  // every store refused a reading that passed validation (kept for safety; should not happen):
+  | 'store_refused'
   // hybrid-storage's ValidationReason values, passed through:
   | 'required'
   | 'wrong_type'

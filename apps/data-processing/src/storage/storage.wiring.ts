@@ -1,6 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import {
   CassandraBacklogStore,
+  CassandraQuarantineStore,
   CassandraTimeSeriesStore,
   CassandraTimeseriesModule,
   CqlMigration,
@@ -11,6 +12,7 @@ import {
   aggregatesMigrations,
   foundationMigrations,
   PostgresBacklogStore,
+  PostgresQuarantineStore,
   PostgresTimeSeriesStore,
   PostgresTimeseriesModule,
   timeseriesMigrations,
@@ -34,6 +36,7 @@ export function hybridStorage(settings?: HybridStorageSettingsOverrides): Dynami
     imports: [PostgresTimeseriesModule, CassandraTimeseriesModule.register()],
     stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
     backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+    quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
     ...(settings ? { settings } : {}),
   });
 }

@@ -13,9 +13,16 @@ export interface ChildApp {
 
 const SUPPORT = join(REPO_ROOT, 'apps/data-processing/test/support');
 
-/** Starts data-processing in a child process and resolves once it is READY (or rejects with its output). */
-export function startChildApp(env: Record<string, string>, timeoutMs = 120_000): Promise<ChildApp> {
-  const proc = spawn(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(SUPPORT, 'run-app.ts')], {
+/** A preload that SIGKILLs the child at its first offset commit (see kill-before-commit.preload.js). */
+export const KILL_BEFORE_COMMIT = join(SUPPORT, 'kill-before-commit.preload.js');
+
+/**
+ * Starts data-processing in a child process and resolves once it is READY (or rejects with its
+ * output). `preload` modules are loaded with `node -r` (test hooks live there, not in src).
+ */
+export function startChildApp(env: Record<string, string>, timeoutMs = 120_000, preload: string[] = []): Promise<ChildApp> {
+  const args = ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), ...preload.flatMap((p) => ['-r', p]), join(SUPPORT, 'run-app.ts')];
+  const proc = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TEST_APP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

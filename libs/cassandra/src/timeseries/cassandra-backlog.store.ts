@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows, STORE_NAMES } from '@smartgrid/hybrid-storage';
-import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, StoreName } from '@smartgrid/hybrid-storage';
+import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { Client, types } from 'cassandra-driver';
+import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
 
 const BUCKET_MS = 60_000;
@@ -31,7 +32,8 @@ function parseId(id: string): { bucket: number; uuid: types.TimeUuid } {
  * a bucket that is closed and empty is dropped whole (one partition tombstone).
  *
  * There are no leases: two instances draining at once may both replay an entry, which is
- * harmless (idempotent upserts, newer stamp wins).
+ * harmless (idempotent upserts, newer stamp wins). An entry released with a retry time
+ * (`retry_at`, per-entry backoff) is skipped by claims until then.
  */
 @Injectable()
 export class CassandraBacklogStore implements BacklogStore {
@@ -39,9 +41,13 @@ export class CassandraBacklogStore implements BacklogStore {
   /** Last id handed out per `target|bucket`. */
   private readonly cursors = new Map<string, types.TimeUuid>();
 
-  constructor(@Inject(CASSANDRA_CLIENT) private readonly client: Client) {}
+  constructor(
+    @Inject(CASSANDRA_CLIENT) private readonly client: Client,
+    private readonly connection: CassandraConnection,
+  ) {}
 
   async append(entries: readonly NewBacklogEntry[]): Promise<string[]> {
+    assertCassandraReady(this.connection);
     const ids: string[] = [];
     const byTarget = new Map<StoreName, number>();
     const prepared = entries.map((e) => {
@@ -69,20 +75,34 @@ export class CassandraBacklogStore implements BacklogStore {
   }
 
   async claim(target: StoreName, limit: number): Promise<BacklogEntry[]> {
+    assertCassandraReady(this.connection);
+    const now = Date.now();
     for (const bucket of await this.buckets(target)) {
       const key = `${target}|${bucket}`;
-      const cursor = this.cursors.get(key);
-      let rows = await this.read(target, bucket, limit, cursor);
-      if (rows.length === 0 && cursor) {
-        // Look behind the cursor once: a released entry, or an append that landed late.
-        this.cursors.delete(key);
-        rows = await this.read(target, bucket, limit);
+      let cursor = this.cursors.get(key);
+      let lookedBehind = cursor === undefined;
+      let sawAny = false;
+      for (;;) {
+        const rows = await this.read(target, bucket, limit, cursor);
+        if (rows.length === 0) {
+          if (lookedBehind) break;
+          // Look behind the cursor once: a released entry, or an append that landed late.
+          lookedBehind = true;
+          cursor = undefined;
+          this.cursors.delete(key);
+          continue;
+        }
+        sawAny = true;
+        cursor = rows[rows.length - 1]!.get('id') as types.TimeUuid;
+        this.cursors.set(key, cursor);
+        // Entries waiting for their retry time stay where they are; the ones behind them go on.
+        const due = rows.filter((r) => {
+          const retryAt = r.get('retry_at') as Date | null;
+          return retryAt === null || retryAt.getTime() <= now;
+        });
+        if (due.length > 0) return due.map((r) => this.toEntry(target, bucket, r));
       }
-      if (rows.length > 0) {
-        this.cursors.set(key, rows[rows.length - 1]!.get('id') as types.TimeUuid);
-        return rows.map((r) => this.toEntry(target, bucket, r));
-      }
-      if (this.isClosed(bucket)) await this.dropBucket(target, bucket);
+      if (!sawAny && this.isClosed(bucket)) await this.dropBucket(target, bucket);
     }
     return [];
   }
@@ -96,18 +116,20 @@ export class CassandraBacklogStore implements BacklogStore {
     );
   }
 
-  async release(entry: BacklogEntry, error: string): Promise<void> {
+  async release(entry: BacklogEntry, outcome: ReleaseOutcome): Promise<void> {
     const { bucket, uuid } = parseId(entry.id);
-    this.cursors.delete(`${entry.target}|${bucket}`);
+    // Without a retry time the entry is due again at once: let the next claim look behind.
+    if (outcome.retryAt === null) this.cursors.delete(`${entry.target}|${bucket}`);
     // IF EXISTS: never resurrect a half row for an entry another replayer already removed.
     await this.client.execute(
-      'UPDATE replication_backlog SET attempts = ?, last_error = ? WHERE target = ? AND bucket = ? AND id = ? IF EXISTS',
-      [entry.attempts + 1, error.slice(0, 2000), entry.target, bucket, uuid],
+      'UPDATE replication_backlog SET attempts = ?, last_error = ?, retry_at = ? WHERE target = ? AND bucket = ? AND id = ? IF EXISTS',
+      [outcome.attempts, outcome.error.slice(0, 2000), outcome.retryAt, entry.target, bucket, uuid],
       Q,
     );
   }
 
   async status(): Promise<BacklogTargetStatus[]> {
+    assertCassandraReady(this.connection);
     const out: BacklogTargetStatus[] = [];
     for (const target of STORE_NAMES.filter((s) => s !== this.location)) {
       const s: BacklogTargetStatus = { target, entries: 0, rows: 0, oldestCreatedAt: null };
@@ -139,7 +161,7 @@ export class CassandraBacklogStore implements BacklogStore {
   }
 
   private async read(target: StoreName, bucket: number, limit: number, after?: types.TimeUuid): Promise<types.Row[]> {
-    const cols = 'id, kind, payload, reason, attempts';
+    const cols = 'id, kind, payload, reason, attempts, retry_at';
     const rs = after
       ? await this.client.execute(
           `SELECT ${cols} FROM replication_backlog WHERE target = ? AND bucket = ? AND id > ? LIMIT ?`,

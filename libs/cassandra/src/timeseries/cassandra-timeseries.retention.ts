@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cassandraConfig } from '@smartgrid/config';
 import { Client } from 'cassandra-driver';
+import { CassandraConnection } from '../cassandra-connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
 import { assertCqlIdentifier } from '../cassandra.options';
 import { HISTORY_TABLES } from './migrations';
@@ -9,7 +10,8 @@ import { HISTORY_TABLES } from './migrations';
 /**
  * Keeps the history tables' `default_time_to_live` equal to CASSANDRA_DEFAULT_TTL_SECONDS.
  * Retention is configuration, not schema history, so it is applied at start-up (only when it
- * differs) rather than frozen into a versioned migration. The backlog tables never expire.
+ * differs) rather than frozen into a versioned migration. The backlog and quarantine tables
+ * never expire.
  */
 @Injectable()
 export class CassandraTimeseriesRetention implements OnModuleInit {
@@ -18,10 +20,14 @@ export class CassandraTimeseriesRetention implements OnModuleInit {
   constructor(
     @Inject(CASSANDRA_CLIENT) private readonly client: Client,
     @Inject(cassandraConfig.KEY) private readonly cfg: ConfigType<typeof cassandraConfig>,
+    private readonly connection: CassandraConnection,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.apply(this.cfg.defaultTtlSeconds);
+  /** Applied once connected (at once, or when a background connection succeeds). */
+  onModuleInit(): Promise<void> {
+    return this.connection.onReady(async () => {
+      await this.apply(this.cfg.defaultTtlSeconds);
+    });
   }
 
   async apply(ttlSeconds: number): Promise<string[]> {

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MeterReading, SensorReading, SeriesQuery, Stamped, TimeSeriesStore } from '@smartgrid/hybrid-storage';
 import { Client, concurrent, types } from 'cassandra-driver';
+import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
+import { cassandraRefusalsClassified } from './cassandra-refusal';
 import { CASSANDRA_TIMESERIES_OPTIONS, CassandraTimeseriesOptions, DEFAULT_WRITE_CONCURRENCY } from './cassandra-timeseries.options';
 
 const INSERT_SENSOR = `INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit)
@@ -55,10 +57,26 @@ export function monthsDesc(from: Date, to: Date): number[] {
 }
 
 /**
+ * Optional fields are never left unset: an unset column would keep the cell of an earlier
+ * write of the same key (PostgreSQL writes NULL there), and the two stores would disagree. An
+ * absent value is written as a marker no valid reading can carry — '' for the unit (units are
+ * never empty), NaN for a number (readings are finite) — which overwrites the old cell under
+ * the row's write stamp without the per-row tombstone a CQL null would leave (86,400 of those
+ * in one sensor-day partition would approach Cassandra's tombstone failure threshold on read).
+ * Reads turn markers (and nulls from older rows) back into absent fields.
+ */
+const NO_UNIT = '';
+const NO_NUMBER = Number.NaN;
+const textOrAbsent = (v: string | null): string | undefined => (v === null || v === NO_UNIT ? undefined : v);
+const numberOrAbsent = (v: number | null): number | undefined => (v === null || Number.isNaN(v) ? undefined : v);
+
+/**
  * TimeSeriesStore over Cassandra. Writes are prepared statements run with bounded
  * concurrency (executeConcurrent); each row carries `USING TIMESTAMP` = its write stamp, so a
  * replayed or repaired row never overwrites a newer one. Reads walk the day (or month)
- * buckets of the range newest first and stop at the limit.
+ * buckets of the range newest first and stop at the limit. Nothing runs before the
+ * connection is ready (StoreNotReadyError); data Cassandra refuses comes out as
+ * StoreRefusedError.
  */
 @Injectable()
 export class CassandraTimeSeriesStore implements TimeSeriesStore {
@@ -69,20 +87,23 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
 
   constructor(
     @Inject(CASSANDRA_CLIENT) private readonly client: Client,
+    private readonly connection: CassandraConnection,
     @Optional() @Inject(CASSANDRA_TIMESERIES_OPTIONS) options?: CassandraTimeseriesOptions,
   ) {
     this.concurrency = options?.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
   }
 
   async ping(): Promise<void> {
+    assertCassandraReady(this.connection);
     await this.client.execute('SELECT release_version FROM system.local', [], { isIdempotent: true });
   }
 
   async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
+    assertCassandraReady(this.connection);
     const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
       query: INSERT_SENSOR,
-      params: [r.sensorId, dayBucket(r.timestamp), r.timestamp, r.sensorType, r.value, r.unit, r.writtenAtUs],
+      params: [r.sensorId, dayBucket(r.timestamp), r.timestamp, r.sensorType, r.value, r.unit ?? NO_UNIT, r.writtenAtUs],
     }));
     const index = this.newIndexPairs(rows.map((r) => [dayBucket(r.timestamp), r.sensorId] as const), 'd');
     for (const [day, id] of index) queries.push({ query: INSERT_SENSOR_DAY, params: [day, id] });
@@ -92,9 +113,10 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
 
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
+    assertCassandraReady(this.connection);
     const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
       query: INSERT_METER,
-      params: [r.meterId, monthBucket(r.timestamp), r.timestamp, r.customerId, r.energyKwh, r.powerKw, r.voltage, r.writtenAtUs],
+      params: [r.meterId, monthBucket(r.timestamp), r.timestamp, r.customerId, r.energyKwh, r.powerKw ?? NO_NUMBER, r.voltage ?? NO_NUMBER, r.writtenAtUs],
     }));
     const index = this.newIndexPairs(rows.map((r) => [monthBucket(r.timestamp), r.meterId] as const), 'm');
     for (const [month, id] of index) queries.push({ query: INSERT_METER_MONTH, params: [month, id] });
@@ -103,6 +125,7 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   }
 
   async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
+    assertCassandraReady(this.connection);
     const out: Stamped<SensorReading>[] = [];
     for (const day of daysDesc(q.from, q.to)) {
       const remaining = q.limit === undefined ? undefined : q.limit - out.length;
@@ -120,8 +143,8 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
           timestamp: row.get('ts') as Date,
           writtenAtUs: (row.get('w') as types.Long).toNumber(),
         };
-        const unit = row.get('unit') as string | null;
-        if (unit !== null) r.unit = unit;
+        const unit = textOrAbsent(row.get('unit') as string | null);
+        if (unit !== undefined) r.unit = unit;
         out.push(r);
       }
     }
@@ -129,6 +152,7 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   }
 
   async queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
+    assertCassandraReady(this.connection);
     const out: Stamped<MeterReading>[] = [];
     for (const month of monthsDesc(q.from, q.to)) {
       const remaining = q.limit === undefined ? undefined : q.limit - out.length;
@@ -146,10 +170,10 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
           energyKwh: row.get('energy_kwh') as number,
           writtenAtUs: (row.get('w') as types.Long).toNumber(),
         };
-        const power = row.get('power_kw') as number | null;
-        const voltage = row.get('voltage') as number | null;
-        if (power !== null) r.powerKw = power;
-        if (voltage !== null) r.voltage = voltage;
+        const power = numberOrAbsent(row.get('power_kw') as number | null);
+        const voltage = numberOrAbsent(row.get('voltage') as number | null);
+        if (power !== undefined) r.powerKw = power;
+        if (voltage !== undefined) r.voltage = voltage;
         out.push(r);
       }
     }
@@ -157,6 +181,7 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   }
 
   async listSensorIds(from: Date, to: Date): Promise<string[]> {
+    assertCassandraReady(this.connection);
     const ids = new Set<string>();
     for (const day of daysDesc(from, to)) {
       const rs = await this.client.execute('SELECT sensor_id FROM sensors_by_day WHERE day = ?', [day], READ);
@@ -166,6 +191,7 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   }
 
   async listMeterIds(from: Date, to: Date): Promise<string[]> {
+    assertCassandraReady(this.connection);
     const ids = new Set<string>();
     for (const month of monthsDesc(from, to)) {
       const rs = await this.client.execute('SELECT meter_id FROM meters_by_month WHERE month = ?', [month], READ);
@@ -177,11 +203,13 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   private async run(queries: { query: string; params: unknown[] }[]): Promise<void> {
     // raiseOnFirstError: the batch fails as a whole (it will be retried or backlogged whole;
     // rows already written are simply written again).
-    await concurrent.executeConcurrent(this.client, queries, {
-      concurrencyLevel: this.concurrency,
-      raiseOnFirstError: true,
-      collectResults: false,
-    });
+    await cassandraRefusalsClassified(() =>
+      concurrent.executeConcurrent(this.client, queries, {
+        concurrencyLevel: this.concurrency,
+        raiseOnFirstError: true,
+        collectResults: false,
+      }),
+    );
   }
 
   private newIndexPairs<B extends string | number>(pairs: (readonly [B, string])[], tag: string): [B, string][] {

@@ -18,7 +18,7 @@ export const HISTORY_TABLES = ['sensor_readings_by_day', 'sensors_by_day', 'mete
  * - `sensors_by_day` / `meters_by_month` list the ids that have data in a bucket, so backfill
  *   and reconcile can enumerate Cassandra's content without a full scan.
  * - `replication_backlog` holds writes PostgreSQL missed (see CassandraBacklogStore); it never
- *   expires. Entries are bucketed by minute so no partition grows without bound during a long
+ *   expires. `replication_quarantine` holds rows PostgreSQL refused (CassandraQuarantineStore). Entries are bucketed by minute so no partition grows without bound during a long
  *   outage; `replication_backlog_buckets` lists the buckets that may hold entries.
  */
 export const timeseriesCqlMigrations: CqlMigration[] = [
@@ -110,6 +110,38 @@ export const timeseriesCqlMigrations: CqlMigration[] = [
        ) WITH CLUSTERING ORDER BY (bucket ASC)
          AND default_time_to_live = 0
          AND gc_grace_seconds = 3600`,
+    ],
+  },
+  {
+    version: 104,
+    name: 'replication quarantine and backlog retry times',
+    statements: [
+      // Per-entry backoff: a claim skips an entry until its retry time.
+      'ALTER TABLE replication_backlog ADD retry_at timestamp',
+      // Rows PostgreSQL refused, set aside until an operator retries or discards them. One
+      // partition per target and UTC day keeps partitions bounded whatever the volume;
+      // `replication_quarantine_days` lists the days that may hold entries.
+      `CREATE TABLE IF NOT EXISTS replication_quarantine (
+         target text,
+         day date,
+         id timeuuid,
+         kind text,
+         payload text,
+         row_count int,
+         reason text,
+         attempts int,
+         first_failed_at timestamp,
+         retries int,
+         last_error text,
+         PRIMARY KEY ((target, day), id)
+       ) WITH CLUSTERING ORDER BY (id ASC)
+         AND default_time_to_live = 0`,
+      `CREATE TABLE IF NOT EXISTS replication_quarantine_days (
+         target text,
+         day date,
+         PRIMARY KEY ((target), day)
+       ) WITH CLUSTERING ORDER BY (day ASC)
+         AND default_time_to_live = 0`,
     ],
   },
 ];

@@ -1,8 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { StoreName } from '../domain/readings';
+import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings';
+import { seriesOps } from '../domain/series';
 import { messageOf, withTimeout } from '../errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { BacklogEntry, BacklogStore } from '../ports/backlog-store.port';
+import type { NewQuarantineEntry } from '../ports/quarantine-store.port';
+import { QuarantineService } from '../quarantine/quarantine.service';
+import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { StoreHealth } from '../health/store-health';
 import { BacklogService } from './backlog.service';
@@ -11,10 +15,19 @@ const EMPTY_RECHECK_MS = 15_000;
 
 export interface ReplayTargetReport {
   target: StoreName;
-  /** `unhealthy`: the target did not answer a ping, nothing was tried. */
+  /**
+   * `drained`: every entry whose time had come was replayed or quarantined; `unhealthy`: the
+   * target did not answer (before or during the pass); `failed`: a backlog could not be updated.
+   */
   state: 'drained' | 'unhealthy' | 'failed' | 'stopped';
+  /** Entries that left the backlog (replayed, or their refused rows quarantined). */
   entries: number;
+  /** Rows now in the target. */
   rows: number;
+  /** Rows the target refused, set aside in quarantine. */
+  quarantinedRows: number;
+  /** Entries that failed while the target answered, waiting for their next attempt. */
+  deferred: number;
   error?: string;
 }
 
@@ -30,6 +43,11 @@ export interface ReplayReport {
  * (`drainNow`, e.g. `POST /api/storage/replay`). A pass pings each target first, so an outage
  * costs one cheap probe per interval, then replays claimed entries concurrently and removes
  * them once the target has them.
+ *
+ * Nothing can jam it: rows the target refuses are split out of their entry and quarantined;
+ * an entry that fails while the target answers waits with its own backoff (the rest go on)
+ * and is quarantined after `maxAttempts`; only a target that stops answering pauses the
+ * pass, and then the entries keep their order for the next one.
  */
 @Injectable()
 export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -44,6 +62,7 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly backlog: BacklogService,
     @Inject(HYBRID_STORAGE_SETTINGS) private readonly settings: HybridStorageSettings,
     private readonly health: StoreHealth,
+    private readonly quarantine: QuarantineService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -103,14 +122,13 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async drainTarget(store: TimeSeriesStore, holders: BacklogStore[]): Promise<ReplayTargetReport> {
-    const report: ReplayTargetReport = { target: store.name, state: 'drained', entries: 0, rows: 0 };
+    const report: ReplayTargetReport = { target: store.name, state: 'drained', entries: 0, rows: 0, quarantinedRows: 0, deferred: 0 };
     // Skip the ping and claims while this process knows the backlog is empty; look again now
     // and then anyway, since another instance may have left entries behind.
     const verifiedAt = this.verifiedEmptyAt.get(store.name) ?? 0;
     if (this.backlog.hasPending(store.name) === false && Date.now() - verifiedAt < EMPTY_RECHECK_MS) return report;
     try {
-      await withTimeout(store.ping(), this.settings.storeTimeoutMs, `${store.name} ping`);
-      this.health.markUp(store.name);
+      await this.ping(store);
     } catch (err) {
       return { ...report, state: 'unhealthy', error: messageOf(err) };
     }
@@ -133,45 +151,133 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
           break;
         }
         if (claimed.length === 0) break;
-        const outcome = await this.replay(store, claimed);
-        report.entries += outcome.done.length;
-        report.rows += outcome.done.reduce((n, e) => n + e.rows.length, 0);
-        if (outcome.done.length > 0) {
+        const outcomes = await Promise.all(claimed.map((e) => this.replayEntry(store, holder, e)));
+        const done = claimed.filter((_, i) => outcomes[i]!.state !== 'failed');
+        for (const [i, o] of outcomes.entries()) {
+          if (o.state === 'failed') continue;
+          report.entries++;
+          report.rows += claimed[i]!.rows.length - o.quarantinedRows;
+          report.quarantinedRows += o.quarantinedRows;
+        }
+        if (done.length > 0) {
           try {
-            await withTimeout(holder.complete(outcome.done), this.settings.storeTimeoutMs, `${holder.location} backlog complete`);
+            await withTimeout(holder.complete(done), this.settings.storeTimeoutMs, `${holder.location} backlog complete`);
           } catch (err) {
-            // The rows are in the target; the entries stay and will be replayed again, harmlessly.
+            // The rows are in the target (or in quarantine); the entries stay and will be replayed again, harmlessly.
             return { ...report, state: 'failed', error: `${holder.location} backlog: ${messageOf(err)}` };
           }
         }
-        if (outcome.failure) {
-          await holder.release(outcome.failure.entry, outcome.failure.error).catch(() => undefined);
-          this.logger.warn(`replay into ${store.name} stopped: ${outcome.failure.error}`);
-          return { ...report, state: 'failed', error: outcome.failure.error };
+        const failed = claimed.map((e, i) => ({ entry: e, outcome: outcomes[i]! })).filter((f) => f.outcome.state === 'failed');
+        if (failed.length === 0) continue;
+        // Unavailable (keep order, stop) or only these entries failing (back off, go on)?
+        let targetUp = true;
+        try {
+          await this.ping(store);
+        } catch {
+          targetUp = false;
+        }
+        for (const f of failed) {
+          const error = f.outcome.error ?? 'unknown error';
+          if (!targetUp) {
+            await holder.release(f.entry, { error, attempts: f.entry.attempts, retryAt: null }).catch(() => undefined);
+            continue;
+          }
+          report.deferred += await this.deferOrQuarantine(store, holder, f.entry, error);
+        }
+        if (!targetUp) {
+          this.logger.warn(`replay into ${store.name} paused, the store stopped answering: ${failed[0]!.outcome.error}`);
+          return { ...report, state: 'unhealthy', error: failed[0]!.outcome.error ?? 'unknown error' };
         }
       }
     }
-    if (holdersReadable) {
+    // Claims skip entries waiting for their retry time: only an empty backlog is drained.
+    if (holdersReadable && report.deferred === 0 && (await this.nothingWaiting(store.name, holders))) {
       if (this.backlog.markDrained(store.name, appendsAtStart)) this.verifiedEmptyAt.set(store.name, Date.now());
     }
-    if (report.entries > 0) this.logger.log(`replayed ${report.entries} entries (${report.rows} rows) into ${store.name}`);
+    if (report.entries > 0) {
+      this.logger.log(
+        `replayed ${report.entries} entries (${report.rows} rows) into ${store.name}` +
+          (report.quarantinedRows > 0 ? `, ${report.quarantinedRows} refused rows quarantined` : '') +
+          (report.deferred > 0 ? `, ${report.deferred} entries deferred` : ''),
+      );
+    }
     return report;
   }
 
-  /** Replays claimed entries concurrently; `done` is the prefix that succeeded, in order. */
-  private async replay(
-    store: TimeSeriesStore,
-    claimed: BacklogEntry[],
-  ): Promise<{ done: BacklogEntry[]; failure?: { entry: BacklogEntry; error: string } }> {
-    const results = await Promise.allSettled(
-      claimed.map((e) => {
-        const work = e.kind === 'sensor' ? store.upsertSensorReadings(e.rows) : store.upsertMeterReadings(e.rows);
-        return withTimeout(work, this.settings.storeTimeoutMs, `${store.name} replay`);
-      }),
-    );
-    const firstFailure = results.findIndex((r) => r.status === 'rejected');
-    if (firstFailure === -1) return { done: claimed };
-    const failed = results[firstFailure] as PromiseRejectedResult;
-    return { done: claimed.slice(0, firstFailure), failure: { entry: claimed[firstFailure]!, error: messageOf(failed.reason) } };
+  private async nothingWaiting(target: StoreName, holders: BacklogStore[]): Promise<boolean> {
+    try {
+      const all = await Promise.all(holders.map((h) => withTimeout(h.status(), this.settings.storeTimeoutMs, `${h.location} backlog status`)));
+      return all.flat().every((t) => t.target !== target || t.entries === 0);
+    } catch {
+      return false;
+    }
   }
+
+  private async ping(store: TimeSeriesStore): Promise<void> {
+    await withTimeout(store.ping(), this.settings.storeTimeoutMs, `${store.name} ping`);
+    this.health.markUp(store.name);
+  }
+
+  /**
+   * Replays one entry. Rows the target refuses are split out and quarantined (held by the
+   * backlog's own store, which is known to be up), the rest written: the entry is then done.
+   * Any other failure leaves it `failed` for the caller to judge.
+   */
+  private async replayEntry(store: TimeSeriesStore, holder: BacklogStore, entry: BacklogEntry): Promise<EntryOutcome> {
+    const ops = seriesOps(entry.kind);
+    let refused: RefusedRow<Stamped<SensorReading | MeterReading>>[];
+    try {
+      refused = await withTimeout(
+        writeAcceptedRows(entry.rows as Stamped<SensorReading | MeterReading>[], (rows) => ops.upsert(store, rows)),
+        this.settings.storeTimeoutMs,
+        `${store.name} replay`,
+      );
+    } catch (err) {
+      return { state: 'failed', quarantinedRows: 0, error: messageOf(err) };
+    }
+    if (refused.length === 0) return { state: 'replayed', quarantinedRows: 0 };
+    try {
+      await this.quarantine.add(
+        store.name,
+        [{ kind: entry.kind, rows: refused.map((r) => r.row), target: store.name, reason: refused[0]!.reason, attempts: entry.attempts + 1, firstFailedAt: entry.createdAt } as NewQuarantineEntry],
+        [holder.location],
+      );
+    } catch (err) {
+      return { state: 'failed', quarantinedRows: 0, error: messageOf(err) };
+    }
+    return { state: 'quarantined', quarantinedRows: refused.length };
+  }
+
+  /**
+   * An entry failed while its target answers pings: it waits (doubling backoff) and the
+   * entries behind it go on; after `maxAttempts` its rows are set aside in quarantine.
+   * Returns 1 when the entry stays in the backlog, 0 when it left it.
+   */
+  private async deferOrQuarantine(store: TimeSeriesStore, holder: BacklogStore, entry: BacklogEntry, error: string): Promise<number> {
+    const attempts = entry.attempts + 1;
+    const r = this.settings.replay;
+    if (attempts >= r.maxAttempts) {
+      try {
+        await this.quarantine.add(
+          store.name,
+          [{ kind: entry.kind, rows: entry.rows, target: store.name, reason: `gave up after ${attempts} attempts: ${error}`, attempts, firstFailedAt: entry.createdAt } as NewQuarantineEntry],
+          [holder.location],
+        );
+        await holder.complete([entry]);
+        return 0;
+      } catch (err) {
+        this.logger.warn(`could not quarantine backlog entry ${entry.id} for ${store.name}: ${messageOf(err)}`);
+      }
+    }
+    const waitMs = Math.min(r.backoffMaxMs, r.backoffInitialMs * 2 ** Math.min(attempts - 1, 30));
+    await holder.release(entry, { error, attempts, retryAt: new Date(Date.now() + waitMs) }).catch(() => undefined);
+    this.logger.warn(`backlog entry ${entry.id} for ${store.name} failed (attempt ${attempts}/${r.maxAttempts}), retrying in ${waitMs} ms: ${error}`);
+    return 1;
+  }
+}
+
+interface EntryOutcome {
+  state: 'replayed' | 'quarantined' | 'failed';
+  quarantinedRows: number;
+  error?: string;
 }

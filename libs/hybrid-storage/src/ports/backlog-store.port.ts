@@ -15,8 +15,18 @@ export type BacklogEntry = NewBacklogEntry & {
   /** Opaque, unique within the backlog store that returned it. */
   id: string;
   createdAt: Date;
+  /** Replay attempts that failed so far (the store was up but did not take the rows). */
   attempts: number;
 };
+
+/** What a failed replay attempt leaves on an entry. */
+export interface ReleaseOutcome {
+  error: string;
+  /** The entry's attempt count from now on. */
+  attempts: number;
+  /** Not claimed again before this time (per-entry backoff); null: at once. */
+  retryAt: Date | null;
+}
 
 export interface BacklogTargetStatus {
   target: StoreName;
@@ -38,17 +48,15 @@ export interface BacklogStore {
   /** Durably stores the entries (all or an error); returns their ids. */
   append(entries: readonly NewBacklogEntry[]): Promise<string[]>;
   /**
-   * Up to `limit` entries for `target`, oldest first, hidden from other claimers for
-   * `leaseMs` where the store supports it.
+   * Up to `limit` entries for `target` whose retry time has come, oldest first, hidden from
+   * other claimers for `leaseMs` where the store supports it. One pass never gets the same
+   * entry twice unless it was released without a retry time.
    */
   claim(target: StoreName, limit: number, leaseMs: number): Promise<BacklogEntry[]>;
-  /**
-   * Removes replayed entries. Called with a prefix of what one claim returned, in claim order
-   * (the replayer stops at the first failure), which lets a store delete a range at once.
-   */
+  /** Removes entries whose rows the target now has (replayed, or set aside in quarantine). */
   complete(entries: readonly BacklogEntry[]): Promise<void>;
-  /** Records a failed replay attempt; the entry stays and is retried later. */
-  release(entry: BacklogEntry, error: string): Promise<void>;
+  /** Hands an entry back after a failed replay; it stays and is claimed again from `retryAt`. */
+  release(entry: BacklogEntry, outcome: ReleaseOutcome): Promise<void>;
   status(): Promise<BacklogTargetStatus[]>;
 }
 

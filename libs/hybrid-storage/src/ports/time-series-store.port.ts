@@ -17,8 +17,12 @@ export interface SeriesQuery {
  */
 export interface TimeSeriesStore {
   readonly name: StoreName;
-  /** Resolves when the store answers a trivial query; rejects otherwise. */
+  /** Resolves when the store answers a trivial query and its schema is in place; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Upserts reject with StoreRefusedError when the store refuses the rows themselves (retrying
+   * them cannot help); any other rejection means the store is unavailable for now.
+   */
   upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void>;
   upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void>;
   querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]>;

@@ -126,3 +126,36 @@ describe('checkSensorReading (typed API)', () => {
     ).toThrow(expect.objectContaining({ field: 'timestamp', reason: 'bad_format' }));
   });
 });
+
+describe('text no store can hold (NUL, unpaired surrogates) is refused everywhere', () => {
+  const deep = (depth: number): Record<string, unknown> => (depth === 0 ? { leaf: 1 } : { n: deep(depth - 1) });
+
+  it.each([
+    [{ ...sensorMsg, metadata: { x: '\ud800' } }, 'metadata.x', 'bad_format'],
+    [{ ...sensorMsg, metadata: { x: 'a\u0000b' } }, 'metadata.x', 'bad_format'],
+    [{ ...sensorMsg, metadata: { x: '\udc00' } }, 'metadata.x', 'bad_format'],
+    [{ ...sensorMsg, metadata: { a: { b: [1, 'ok', 'bad\u0000'] } } }, 'metadata.a.b[2]', 'bad_format'],
+    [{ ...sensorMsg, metadata: { ['k\ud800']: 1 } }, 'metadata.(key)', 'bad_format'],
+    [{ ...sensorMsg, metadata: { ['k\u0000']: 1 } }, 'metadata.(key)', 'bad_format'],
+    [{ ...sensorMsg, metadata: { $where: 1 } }, 'metadata.$where', 'bad_format'],
+    [{ ...sensorMsg, metadata: { 'fw.version': '2' } }, 'metadata.fw.version', 'bad_format'],
+    [{ ...sensorMsg, metadata: { '': 1 } }, 'metadata.(key)', 'empty'],
+    [{ ...sensorMsg, metadata: deep(20) }, expect.stringMatching(/^metadata(\.n)+$/), 'too_long'],
+    [{ ...sensorMsg, metadata: { grid: [[1, 2], [3]] } }, 'metadata.grid[0]', 'wrong_type'],
+    [{ ...sensorMsg, sensor_id: 'S-\ud800' }, 'sensor_id', 'bad_format'],
+    [{ ...sensorMsg, sensor_type: 'volt\udfff' }, 'sensor_type', 'bad_format'],
+    [{ ...sensorMsg, unit: 'V\u0000' }, 'unit', 'bad_format'],
+  ])('sensor case %# is refused naming the field', (msg, field, reason) => {
+    expect(refusal(validateSensorReading(msg, NOW))).toEqual([field, reason]);
+  });
+
+  it('applies to meter metadata and ids too', () => {
+    expect(refusal(validateMeterReading({ ...meterMsg, metadata: { note: '\ud800x' } }, NOW))).toEqual(['metadata.note', 'bad_format']);
+    expect(refusal(validateMeterReading({ ...meterMsg, customer_id: 'C-\udc01' }, NOW))).toEqual(['customer_id', 'bad_format']);
+  });
+
+  it('accepts well-formed text outside the BMP and nesting up to the limit', () => {
+    const ok = validateSensorReading({ ...sensorMsg, metadata: { emoji: '\ud83d\ude00 ok', tags: ['feeder-7'], nested: deep(10) } }, NOW);
+    expect(ok.ok).toBe(true);
+  });
+});

@@ -47,11 +47,24 @@ export const MAX_ID_LENGTH = 128;
 export const MAX_TYPE_LENGTH = 64;
 export const MAX_UNIT_LENGTH = 32;
 export const MAX_METADATA_BYTES = 16_384;
+/** Nesting levels of metadata objects and arrays (MongoDB documents allow 100; we keep far below). */
+export const MAX_METADATA_DEPTH = 16;
 
 /** ISO-8601 date-time with an explicit zone (`Z` or ±hh:mm); seconds and fraction optional. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/**
+ * Text no store can hold as it is: NUL (PostgreSQL text and jsonb refuse it) and UTF-16
+ * surrogates without their partner (PostgreSQL refuses the escape; Cassandra's and MongoDB's
+ * UTF-8 encoders would silently replace it with U+FFFD, so the stores would disagree).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isStorableText(v: string): boolean {
+  return !UNSTORABLE_TEXT.test(v);
+}
 
 type Naming = 'wire' | 'api';
 type Fail = (field: string, reason: ValidationReason, detail: string) => never;
@@ -78,6 +91,7 @@ function text(v: unknown, field: string, max: number, required: boolean): string
   if (v.trim().length === 0) return fail(field, 'empty', 'must not be empty');
   if (v.length > max) return fail(field, 'too_long', `must be at most ${max} characters`);
   if (CONTROL_CHARS.test(v)) return fail(field, 'bad_format', 'must not contain control characters');
+  if (!isStorableText(v)) return fail(field, 'bad_format', 'must not contain unpaired UTF-16 surrogates');
   return v;
 }
 
@@ -130,9 +144,41 @@ function timestamp(v: unknown, field: string, nowMs: number): Date {
   return new Date(ms);
 }
 
+/**
+ * Every key and string of metadata, at any depth, must be storable text; keys must also be
+ * usable as MongoDB field names and in `meta.<path>` filters: not empty, no leading `$`, no
+ * `.`. Nesting is bounded, and no array sits directly in an array. Fails naming the path
+ * (`metadata.a.b[2]`).
+ */
+function checkMetadataTree(v: unknown, path: string, depth: number): void {
+  if (typeof v === 'string') {
+    if (!isStorableText(v)) fail(path, 'bad_format', 'must not contain NUL characters or unpaired UTF-16 surrogates');
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (depth > MAX_METADATA_DEPTH) fail(path, 'too_long', `must not nest deeper than ${MAX_METADATA_DEPTH} levels`);
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => {
+      // FerretDB 1.x (the MongoDB endpoint of the local stack) refuses an array directly inside an array.
+      if (Array.isArray(item)) fail(`${path}[${i}]`, 'wrong_type', 'an array must not directly contain an array (wrap it in an object)');
+      checkMetadataTree(item, `${path}[${i}]`, depth + 1);
+    });
+    return;
+  }
+  for (const [key, item] of Object.entries(v)) {
+    const shown = `${path}.${isStorableText(key) ? key.slice(0, 64) : '(key)'}`;
+    if (key.length === 0) fail(`${path}.(key)`, 'empty', 'keys must not be empty');
+    if (!isStorableText(key)) fail(shown, 'bad_format', 'keys must not contain NUL characters or unpaired UTF-16 surrogates');
+    if (key.startsWith('$') || key.includes('.')) fail(shown, 'bad_format', 'keys must not start with "$" or contain "."');
+    if (key === '__proto__') fail(shown, 'bad_format', 'is not an allowed key');
+    checkMetadataTree(item, shown, depth + 1);
+  }
+}
+
 function metadata(v: unknown, field: string): Record<string, unknown> | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isPlainObject(v)) return fail(field, 'wrong_type', `must be an object, got ${typeName(v)}`);
+  checkMetadataTree(v, field, 1);
   let json: string;
   try {
     json = JSON.stringify(v);

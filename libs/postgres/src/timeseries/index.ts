@@ -1,4 +1,6 @@
 export { timeseriesMigrations } from './migrations';
 export { PostgresTimeSeriesStore } from './postgres-timeseries.store';
 export { PostgresBacklogStore } from './postgres-backlog.store';
+export { PostgresQuarantineStore } from './postgres-quarantine.store';
+export { asPostgresError, refusalsClassified } from './pg-refusal';
 export { PostgresTimeseriesModule } from './postgres-timeseries.module';

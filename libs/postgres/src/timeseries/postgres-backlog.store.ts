@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
-import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, StoreName } from '@smartgrid/hybrid-storage';
+import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
+import { PostgresConnection } from '../postgres-connection';
 
 interface EntryRow {
   id: string;
@@ -22,10 +23,14 @@ interface EntryRow {
 export class PostgresBacklogStore implements BacklogStore {
   readonly location = 'postgres' as const;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: PostgresConnection,
+  ) {}
 
   async append(entries: readonly NewBacklogEntry[]): Promise<string[]> {
     if (entries.length === 0) return [];
+    this.connection.assertReady();
     const rows: { id: string }[] = await this.dataSource.query(
       `INSERT INTO replication_backlog (target_store, kind, payload, row_count, reason)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int[], $5::text[])
@@ -42,6 +47,7 @@ export class PostgresBacklogStore implements BacklogStore {
   }
 
   async claim(target: StoreName, limit: number, leaseMs: number): Promise<BacklogEntry[]> {
+    this.connection.assertReady();
     const rows: EntryRow[] = await this.dataSource.query(
       `WITH picked AS (
          SELECT id FROM replication_backlog
@@ -51,7 +57,7 @@ export class PostgresBacklogStore implements BacklogStore {
             FOR UPDATE SKIP LOCKED
        ), leased AS (
          UPDATE replication_backlog b
-            SET leased_until = now() + make_interval(secs => $3::float8 / 1000), attempts = b.attempts + 1
+            SET leased_until = now() + make_interval(secs => $3::float8 / 1000)
            FROM picked WHERE b.id = picked.id
          RETURNING b.id, b.target_store, b.kind, b.payload, b.reason, b.created_at, b.attempts
        )
@@ -73,14 +79,18 @@ export class PostgresBacklogStore implements BacklogStore {
     await this.dataSource.query('DELETE FROM replication_backlog WHERE id = ANY($1::bigint[])', [entries.map((e) => e.id)]);
   }
 
-  async release(entry: BacklogEntry, error: string): Promise<void> {
-    await this.dataSource.query('UPDATE replication_backlog SET leased_until = NULL, last_error = $2 WHERE id = $1', [
+  /** `leased_until` doubles as the entry's next attempt: a claim skips it until then. */
+  async release(entry: BacklogEntry, outcome: ReleaseOutcome): Promise<void> {
+    await this.dataSource.query('UPDATE replication_backlog SET leased_until = $2, last_error = $3, attempts = $4 WHERE id = $1', [
       entry.id,
-      error.slice(0, 2000),
+      outcome.retryAt?.toISOString() ?? null,
+      outcome.error.slice(0, 2000),
+      outcome.attempts,
     ]);
   }
 
   async status(): Promise<BacklogTargetStatus[]> {
+    this.connection.assertReady();
     const rows: { target_store: StoreName; entries: string; rows: string; oldest: Date | null }[] = await this.dataSource.query(
       `SELECT target_store, count(*) AS entries, coalesce(sum(row_count), 0) AS rows, min(created_at) AS oldest
          FROM replication_backlog GROUP BY target_store`,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PostgresBacklogStore } from './postgres-backlog.store';
+import { PostgresQuarantineStore } from './postgres-quarantine.store';
 import { PostgresTimeSeriesStore } from './postgres-timeseries.store';
 
 /**
@@ -7,7 +8,7 @@ import { PostgresTimeSeriesStore } from './postgres-timeseries.store';
  * `timeseriesMigrations` applied.
  */
 @Module({
-  providers: [PostgresTimeSeriesStore, PostgresBacklogStore],
-  exports: [PostgresTimeSeriesStore, PostgresBacklogStore],
+  providers: [PostgresTimeSeriesStore, PostgresBacklogStore, PostgresQuarantineStore],
+  exports: [PostgresTimeSeriesStore, PostgresBacklogStore, PostgresQuarantineStore],
 })
 export class PostgresTimeseriesModule {}

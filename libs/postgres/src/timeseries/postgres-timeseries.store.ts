@@ -7,12 +7,15 @@ import type {
   TimeSeriesStore,
 } from '@smartgrid/hybrid-storage';
 import { DataSource, EntityManager } from 'typeorm';
+import { PostgresConnection } from '../postgres-connection';
+import { refusalsClassified } from './pg-refusal';
 
 interface SensorRow {
   ts: Date;
   value: number;
   written_at_us: string;
   sensor_type: string;
+  /** The unit the reading came with (not the sensor's current one). */
   unit: string | null;
 }
 
@@ -26,10 +29,10 @@ interface MeterRow {
 }
 
 const UPSERT_SENSOR_DATA = `
-  INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
-  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
+  INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us, unit)
+  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[], $5::text[])
   ON CONFLICT (sensor_id, ts) DO UPDATE
-     SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
+     SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us, unit = EXCLUDED.unit
    WHERE d.written_at_us < EXCLUDED.written_at_us`;
 
 const UPSERT_METER_READINGS = `
@@ -102,26 +105,35 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   /** Reference rows (sensors, meters) stored by this process → the description stored. */
   private readonly references = new Map<string, string>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: PostgresConnection,
+  ) {}
 
-  async onModuleInit(): Promise<void> {
-    const now = new Date();
-    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-    await this.ensurePartitions([now, nextMonth]);
+  /** This month's and next month's partitions, once connected (now, or when a background connection succeeds). */
+  onModuleInit(): Promise<void> {
+    return this.connection.onReady(async () => {
+      const now = new Date();
+      const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+      await this.ensurePartitions([now, nextMonth]);
+    });
   }
 
   async ping(): Promise<void> {
+    this.connection.assertReady();
     await this.dataSource.query('SELECT 1');
   }
 
   async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
+    this.connection.assertReady();
     await this.ensurePartitions(rows.map((r) => r.timestamp));
     const data = [
       rows.map((r) => r.sensorId),
       rows.map((r) => r.timestamp.toISOString()),
       rows.map((r) => r.value),
       rows.map((r) => r.writtenAtUs),
+      rows.map((r) => r.unit ?? null),
     ];
     await this.withReferences(
       latestPerId(rows, (r) => r.sensorId),
@@ -145,6 +157,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
 
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
+    this.connection.assertReady();
     const data = [
       rows.map((r) => r.meterId),
       rows.map((r) => r.timestamp.toISOString()),
@@ -175,9 +188,20 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
    * process has already stored with the same description are skipped, so a steady stream
    * costs one statement per batch; the others are upserted in the same transaction as the
    * write. Should a cached reference have vanished (deleted by hand), the foreign key fails,
-   * the cache is dropped and the batch is retried once with every reference.
+   * the cache is dropped and the batch is retried once with every reference. Errors that
+   * mean PostgreSQL refuses the rows themselves come out as StoreRefusedError.
    */
-  private async withReferences<T>(
+  private withReferences<T>(
+    refs: T[],
+    keyOf: (r: T) => string,
+    signatureOf: (r: T) => string,
+    upsertRefs: (em: EntityManager, refs: T[]) => Promise<void>,
+    write: (em: EntityManager | DataSource) => Promise<unknown>,
+  ): Promise<void> {
+    return refusalsClassified(() => this.writeWithReferences(refs, keyOf, signatureOf, upsertRefs, write));
+  }
+
+  private async writeWithReferences<T>(
     refs: T[],
     keyOf: (r: T) => string,
     signatureOf: (r: T) => string,
@@ -207,7 +231,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
 
   async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
     const rows: SensorRow[] = await this.dataSource.query(
-      `SELECT d.ts, d.value, d.written_at_us, s.sensor_type, s.unit
+      `SELECT d.ts, d.value, d.written_at_us, s.sensor_type, d.unit
          FROM sensor_data d JOIN sensors s ON s.id = d.sensor_id
         WHERE d.sensor_id = $1 AND d.ts >= $2 AND d.ts < $3
         ORDER BY d.ts DESC

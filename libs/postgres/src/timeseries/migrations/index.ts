@@ -2,10 +2,11 @@ import { CreateGridEntities1767398400000 } from './1767398400000-create-grid-ent
 import { CreateSensorData1767398400100 } from './1767398400100-create-sensor-data';
 import { CreateMeterReadings1767398400200 } from './1767398400200-create-meter-readings';
 import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-replication-backlog';
+import { QuarantineAndReadingUnit1796000000000 } from './1796000000000-quarantine-and-reading-unit';
 
 /**
  * customers, meters, sensors, sensor_data (monthly partitions), meter_readings and the
- * replication backlog. Pass after foundationMigrations and before anything that builds on
+ * replication backlog and quarantine. Pass after foundationMigrations and before anything that builds on
  * these tables (e.g. the aggregates migrations).
  */
 export const timeseriesMigrations: Function[] = [
@@ -13,4 +14,5 @@ export const timeseriesMigrations: Function[] = [
   CreateSensorData1767398400100,
   CreateMeterReadings1767398400200,
   CreateReplicationBacklog1767398400300,
+  QuarantineAndReadingUnit1796000000000,
 ];

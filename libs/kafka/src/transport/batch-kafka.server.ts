@@ -1,35 +1,9 @@
-import { CustomStrategy, KafkaContext, KafkaOptions, ServerKafka } from '@nestjs/microservices';
-import type { Consumer as KafkaJsConsumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
+import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import { randomUUID } from 'crypto';
+import { hostname } from 'os';
+import type { Consumer as KafkaJsConsumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
 import { finalize, lastValueFrom, Observable } from 'rxjs';
-import { buildKafkaJsConfig, KafkaConfig } from './kafka.options';
-import { prefixedTopic } from './topics';
-
-export type KafkaTransportOptions = Required<KafkaOptions>['options'];
-/** Overrides of kafkaTransportOptions(); `consumer` settings add to the defaults. */
-export type KafkaTransportOverrides = Omit<Partial<KafkaTransportOptions>, 'consumer'> & {
-  consumer?: Partial<NonNullable<KafkaTransportOptions['consumer']>>;
-};
-
-/**
- * ServerKafka that subscribes to `<prefix><pattern>` for every string @EventPattern. Handlers
- * keep the logical names (`@EventPattern(TOPICS.sensorData)`); the prefix comes from config at
- * run time, which a decorator argument cannot do. `KafkaContext.getTopic()` reports the real
- * (prefixed) topic, which is what DeadLetterPublisher expects.
- */
-export class PrefixedKafkaServer extends ServerKafka {
-  constructor(
-    options: KafkaTransportOptions,
-    protected readonly topicPrefix: string,
-  ) {
-    super(options);
-  }
-
-  override addHandler(...args: Parameters<ServerKafka['addHandler']>): void {
-    const [pattern, ...rest] = args;
-    super.addHandler(typeof pattern === 'string' ? prefixedTopic(this.topicPrefix, pattern) : pattern, ...rest);
-  }
-}
+import { KafkaTransportOptions, PrefixedKafkaServer } from './prefixed-kafka.server';
 
 /**
  * One partition's batch as a batch-mode @EventPattern handler receives it. Messages are the
@@ -53,9 +27,21 @@ export interface KafkaBatch {
   shouldContinue(): boolean;
 }
 
+/** Records a handler wants produced together with its batch's offset commit. */
+export interface SideOutput {
+  topic: string;
+  messages: Message[];
+}
+
 /** What a batch handler resolves with; `lastOffset + 1` is committed only when `completed` is true. */
 export interface KafkaBatchResult {
   completed: boolean;
+  /**
+   * Records to produce atomically with the offset commit (dead letters, say): in one Kafka
+   * transaction, so a batch redelivered after a crash never produces them twice, and a batch
+   * whose commit did not happen produced none (read_committed consumers see neither).
+   */
+  produce?: SideOutput[];
 }
 
 export interface BatchModeOptions {
@@ -65,10 +51,16 @@ export interface BatchModeOptions {
   failedBatchPauseMs?: number;
   /** Pause before a consumer that kafkajs will not restart is replaced (default 5000 ms). */
   restartDelayMs?: number;
+  /**
+   * While a handler runs, the group heartbeat is sent this often (default 3000 ms), so a slow
+   * or hung store call does not cost the consumer its membership and start a rebalance loop.
+   */
+  heartbeatIntervalMs?: number;
 }
 
 const isCompleted = (v: unknown): v is KafkaBatchResult =>
   typeof v === 'object' && v !== null && (v as KafkaBatchResult).completed === true;
+const MAX_TXN_RETRY_MS = 10_000;
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -82,8 +74,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * message is the batch's last record. Only when the handler resolves with `{ completed: true }`
  * does the server resolve the batch and commit `lastOffset + 1` for that partition. When it
  * throws or returns anything else nothing is resolved or committed and kafkajs fetches the
- * batch again (handlers must be idempotent). A consumer that crashes with an error kafkajs
- * will not restart from is replaced by a fresh one.
+ * batch again (handlers must be idempotent). Records the handler returns in `produce` are
+ * produced in a Kafka transaction together with the offset commit. Heartbeats keep flowing
+ * while a handler runs. A consumer that crashes with an error kafkajs will not restart from
+ * is replaced by a fresh one.
  */
 export class BatchKafkaServer extends PrefixedKafkaServer {
   private readonly batchOptions: Required<BatchModeOptions>;
@@ -91,6 +85,10 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
   private assigned = false;
   private readonly assignedWaiters: (() => void)[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
+  private joins = 0;
+  /** Transactional producer for side outputs, created on first use; one transaction at a time. */
+  private txnProducer: Promise<Producer> | undefined;
+  private txnQueue: Promise<unknown> = Promise.resolve();
 
   constructor(options: KafkaTransportOptions, topicPrefix: string, batchOptions: BatchModeOptions = {}) {
     super(options, topicPrefix);
@@ -98,7 +96,13 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
       partitionsConsumedConcurrently: batchOptions.partitionsConsumedConcurrently ?? 1,
       failedBatchPauseMs: batchOptions.failedBatchPauseMs ?? 1000,
       restartDelayMs: batchOptions.restartDelayMs ?? 5000,
+      heartbeatIntervalMs: batchOptions.heartbeatIntervalMs ?? 3000,
     };
+  }
+
+  /** Times this server's consumer joined its group (1 in a steady run; each rebalance adds one). */
+  get groupJoins(): number {
+    return this.joins;
   }
 
   /** The consumer group (exactly the configured id when `postfixId` is ''). */
@@ -130,6 +134,9 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     await super.close();
+    const producer = this.txnProducer;
+    this.txnProducer = undefined;
+    if (producer) await producer.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   protected override registerConsumerEventListeners(): void {
@@ -137,6 +144,7 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
     const consumer = this.consumer as unknown as KafkaJsConsumer | null;
     if (!consumer) return;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.joins++;
       this.assigned = true;
       this.logger.log(`joined ${this.groupId}: ${JSON.stringify(e.payload.memberAssignment)}`);
       for (const w of this.assignedWaiters.splice(0)) w();
@@ -197,6 +205,8 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
         this.producer as never,
       ]);
       let outcome: unknown;
+      // kafkajs heartbeats only between fetches: keep it going while the handler works.
+      const pump = setInterval(() => void heartbeat().catch(() => undefined), this.batchOptions.heartbeatIntervalMs);
       try {
         outcome = await this.invoke(handler, kafkaBatch, context);
       } catch (err) {
@@ -204,10 +214,17 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
         this.logger.error(`${batch.topic}[${batch.partition}] batch at ${batch.firstOffset()} failed: ${messageOf(err)}`);
         await sleep(this.batchOptions.failedBatchPauseMs);
         return;
+      } finally {
+        clearInterval(pump);
       }
       if (!isCompleted(outcome)) return;
       // Resolving the last message also covers a trailing transaction control record.
       resolveOffset(last.offset);
+      const sideOutputs = (outcome.produce ?? []).filter((o) => o.messages.length > 0);
+      if (sideOutputs.length > 0) {
+        await this.commitWithSideOutputs(batch.topic, batch.partition, batch.lastOffset(), sideOutputs, kafkaBatch);
+        return;
+      }
     } else {
       // Only control records (or compacted away): nothing to hand over.
       resolveOffset(batch.lastOffset());
@@ -219,6 +236,71 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
       // The handler made the batch durable; an uncommitted offset only means a redelivery.
       this.logger.warn(`${batch.topic}[${batch.partition}] commit of ${next} failed: ${messageOf(err)}`);
     }
+  }
+
+  /**
+   * Produces the side outputs and commits `lastOffset + 1` in one Kafka transaction. A failed
+   * transaction is aborted and tried again (heartbeating) while this consumer still owns the
+   * partition; if it loses it, nothing was produced or committed and the batch is redelivered.
+   */
+  private async commitWithSideOutputs(topic: string, partition: number, lastOffset: string, outputs: SideOutput[], batch: KafkaBatch): Promise<void> {
+    const next = (BigInt(lastOffset) + 1n).toString();
+    for (let attempt = 1; batch.shouldContinue(); attempt++) {
+      try {
+        await this.inTransaction(async (producer) => {
+          const txn = await producer.transaction();
+          try {
+            for (const o of outputs) await txn.send({ topic: o.topic, messages: o.messages, acks: -1 });
+            await txn.sendOffsets({ consumerGroupId: this.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+            // Re-checked last: a consumer that lost the partition must not commit over its new owner.
+            if (!batch.shouldContinue()) throw new Error('partition reassigned before commit');
+            await txn.commit();
+          } catch (err) {
+            await txn.abort().catch(() => undefined);
+            throw err;
+          }
+        });
+        return;
+      } catch (err) {
+        const delay = Math.min(MAX_TXN_RETRY_MS, 250 * 2 ** Math.min(attempt - 1, 10));
+        this.logger.warn(`${topic}[${partition}] transaction committing ${next} with ${outputs.reduce((n, o) => n + o.messages.length, 0)} records failed (attempt ${attempt}): ${messageOf(err)}; retrying in ${delay} ms`);
+        await batch.heartbeat().catch(() => undefined);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Runs `work` with the transactional producer, one transaction at a time. */
+  private inTransaction(work: (producer: Producer) => Promise<void>): Promise<void> {
+    const run = this.txnQueue.then(async () => {
+      this.txnProducer ??= this.createTxnProducer();
+      let producer: Producer;
+      try {
+        producer = await this.txnProducer;
+      } catch (err) {
+        this.txnProducer = undefined;
+        throw err;
+      }
+      await work(producer);
+    });
+    this.txnQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async createTxnProducer(): Promise<Producer> {
+    if (!this.client) throw new Error('Kafka client not started');
+    // Unique per instance: transactional ids fence each other, and instances must not.
+    const producer = this.client.producer({
+      transactionalId: `${this.groupId}-side-outputs-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      // A transaction left open by a crashed instance holds back read_committed readers of
+      // the topics it wrote to until the broker aborts it: keep that short (ours take ms).
+      transactionTimeout: 20_000,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    return producer;
   }
 
   /** Calls the handler like ServerKafka#handleEvent (processing hooks included) and returns its last value. */
@@ -267,56 +349,3 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
   }
 }
 
-/**
- * kafkajs settings for the app's consumer: the group id exactly as given (no "-server"
- * suffix), new groups start from the earliest offset so nothing produced before the first
- * start is skipped, message values stay raw Buffers (handlers parse them, and can dead-letter
- * the original bytes), and offsets are committed by the handlers (`autoCommit: false`) once
- * the records are durable.
- */
-export function kafkaTransportOptions(
-  cfg: KafkaConfig,
-  groupId: string,
-  overrides: KafkaTransportOverrides = {},
-): KafkaTransportOptions {
-  return {
-    postfixId: '',
-    client: buildKafkaJsConfig(cfg, '-consumer'),
-    subscribe: { fromBeginning: true },
-    run: { autoCommit: false },
-    parser: { keepBinary: true },
-    // Nest's server keeps a producer for request/reply; we only use events.
-    producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false },
-    ...overrides,
-    // Consumer overrides (fetch sizes, ...) add to the defaults above instead of replacing them.
-    consumer: {
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
-      retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
-      ...overrides.consumer,
-    },
-  };
-}
-
-/** Transport overrides plus `batch`: `true` (or its settings) selects BatchKafkaServer. */
-export type KafkaMicroserviceOverrides = KafkaTransportOverrides & { batch?: true | BatchModeOptions };
-
-/**
- * Options for `app.connectMicroservice(...)`: the Kafka transport (a ServerKafka honouring
- * KAFKA_TOPIC_PREFIX) consuming as `groupId`. Per message by default; with `batch` a
- * BatchKafkaServer hands whole partition batches to the handlers.
- */
-export function kafkaMicroserviceOptions(
-  cfg: KafkaConfig,
-  groupId: string,
-  overrides: KafkaMicroserviceOverrides = {},
-): CustomStrategy {
-  const { batch, ...transport } = overrides;
-  const options = kafkaTransportOptions(cfg, groupId, transport);
-  if (batch) {
-    return { strategy: new BatchKafkaServer(options, cfg.topicPrefix, batch === true ? {} : batch) };
-  }
-  return { strategy: new PrefixedKafkaServer(options, cfg.topicPrefix) };
-}

@@ -1,9 +1,11 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
 import { of, throwError } from 'rxjs';
-import { BatchKafkaServer, KafkaBatch, kafkaMicroserviceOptions, kafkaTransportOptions, PrefixedKafkaServer } from './kafka-microservice';
-import { KafkaHealthIndicator } from './kafka.health';
-import type { KafkaConfig } from './kafka.options';
+import { KafkaHealthIndicator } from '../kafka.health';
+import type { KafkaConfig } from '../kafka.options';
+import { BatchKafkaServer, KafkaBatch } from './batch-kafka.server';
+import { kafkaMicroserviceOptions, kafkaTransportOptions } from './kafka-transport.options';
+import { PrefixedKafkaServer } from './prefixed-kafka.server';
 
 const cfg: KafkaConfig = { brokers: ['127.0.0.1:9092'], clientId: 'sg', topicPrefix: 'run1.', topicPartitions: 3 };
 
@@ -31,14 +33,16 @@ describe('kafkaMicroserviceOptions', () => {
 
 describe('BatchKafkaServer', () => {
   const msg = (offset: string) => ({ offset, key: Buffer.from('k'), value: Buffer.from('v'), headers: {}, timestamp: '0', attributes: 0 });
-  function setup(handler: (batch: KafkaBatch) => unknown) {
-    const { strategy } = kafkaMicroserviceOptions(cfg, 'grp', { batch: { failedBatchPauseMs: 1 } });
+  function setup(handler: (batch: KafkaBatch) => unknown, batchOptions: { heartbeatIntervalMs?: number } = {}) {
+    const { strategy } = kafkaMicroserviceOptions(cfg, 'grp', { batch: { failedBatchPauseMs: 1, ...batchOptions } });
     const server = strategy as BatchKafkaServer;
     const received: KafkaBatch[] = [];
     server.addHandler('sensor-data', async (batch: KafkaBatch) => (received.push(batch), handler(batch)), true);
     const commitOffsets = jest.fn(async () => undefined);
     const consumer = { commitOffsets } as unknown as Consumer;
     const resolveOffset = jest.fn();
+    const heartbeat = jest.fn(async () => undefined);
+    let running = true;
     const payload = (topic = 'run1.sensor-data', messages = [msg('10'), msg('11'), msg('12')]) =>
       ({
         batch: {
@@ -51,11 +55,35 @@ describe('BatchKafkaServer', () => {
           offsetLag: () => '7',
         },
         resolveOffset,
-        heartbeat: async () => undefined,
-        isRunning: () => true,
+        heartbeat,
+        isRunning: () => running,
         isStale: () => false,
       }) as unknown as EachBatchPayload;
-    return { server, received, commitOffsets, resolveOffset, consumer, payload };
+    // A fake kafkajs client whose transactional producer records what each transaction did.
+    const txns: { sent: { topic: string; n: number }[]; offsets: unknown[]; state: 'open' | 'committed' | 'aborted' }[] = [];
+    let failCommits = 0;
+    const producer = {
+      connect: jest.fn(async () => undefined),
+      disconnect: jest.fn(async () => undefined),
+      transaction: jest.fn(async () => {
+        const t = { sent: [] as { topic: string; n: number }[], offsets: [] as unknown[], state: 'open' as 'open' | 'committed' | 'aborted' };
+        txns.push(t);
+        return {
+          send: async (r: { topic: string; messages: unknown[] }) => void t.sent.push({ topic: r.topic, n: r.messages.length }),
+          sendOffsets: async (o: unknown) => void t.offsets.push(o),
+          commit: async () => {
+            if (failCommits-- > 0) throw new Error('coordinator not available');
+            t.state = 'committed';
+          },
+          abort: async () => void (t.state = 'aborted'),
+        };
+      }),
+    };
+    const kafkaClient = { producer: jest.fn(() => producer) };
+    (server as unknown as { client: unknown }).client = kafkaClient;
+    const stop = () => (running = false);
+    const failNextCommits = (n: number) => (failCommits = n);
+    return { server, received, commitOffsets, resolveOffset, consumer, payload, heartbeat, txns, kafkaClient, stop, failNextCommits };
   }
 
   it('is chosen by { batch: true }; the default stays per message', () => {
@@ -93,6 +121,46 @@ describe('BatchKafkaServer', () => {
     await t.server.handleBatch(t.consumer, t.payload());
     expect(t.received).toHaveLength(1);
     expect(t.resolveOffset).not.toHaveBeenCalled();
+    expect(t.commitOffsets).not.toHaveBeenCalled();
+  });
+
+  it('keeps the group heartbeat going while a slow handler runs', async () => {
+    const t = setup(() => new Promise((r) => setTimeout(() => r({ completed: true }), 120)), { heartbeatIntervalMs: 20 });
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.heartbeat.mock.calls.length).toBeGreaterThanOrEqual(3);
+    const after = t.heartbeat.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(t.heartbeat.mock.calls.length).toBe(after);
+  });
+
+  it('produces side outputs and commits the offset in one transaction (no plain commit)', async () => {
+    const t = setup(() => ({ completed: true, produce: [{ topic: 'run1.sensor-data.dlq', messages: [{ value: 'a' }, { value: 'b' }] }] }));
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.txns).toEqual([
+      {
+        sent: [{ topic: 'run1.sensor-data.dlq', n: 2 }],
+        offsets: [{ consumerGroupId: 'grp', topics: [{ topic: 'run1.sensor-data', partitions: [{ partition: 2, offset: '13' }] }] }],
+        state: 'committed',
+      },
+    ]);
+    expect(t.commitOffsets).not.toHaveBeenCalled();
+    expect(t.kafkaClient.producer).toHaveBeenCalledWith(expect.objectContaining({ idempotent: true, transactionalId: expect.stringMatching(/^grp-side-outputs-/) }));
+  });
+
+  it('aborts a failed transaction and tries again, so the records are committed exactly once', async () => {
+    const t = setup(() => ({ completed: true, produce: [{ topic: 'x.dlq', messages: [{ value: 'a' }] }] }));
+    t.failNextCommits(2);
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.txns.map((x) => x.state)).toEqual(['aborted', 'aborted', 'committed']);
+  }, 10_000);
+
+  it('gives up (nothing produced, nothing committed) once the partition is no longer its own', async () => {
+    const t = setup((b) => {
+      t.stop();
+      return { completed: true, produce: [{ topic: 'x.dlq', messages: [{ value: 'a' }] }] };
+    });
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.txns.every((x) => x.state !== 'committed')).toBe(true);
     expect(t.commitOffsets).not.toHaveBeenCalled();
   });
 
