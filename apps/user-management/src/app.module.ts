@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
-import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
+import { appFlags, ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { HealthModule } from '@smartgrid/health';
 import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
@@ -16,12 +16,12 @@ import { UsersModule } from './users/users.module';
 const postgresMigrations: Function[] = [...foundationMigrations, ...usersMigrations, ...auditMigrations];
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
 const topics = [TOPICS.auditEvents];
-/** Feature modules (HTTP and Kafka controllers, services). */
-const featureModules: Array<Type | DynamicModule> = [
+/** Feature modules (HTTP and Kafka controllers, services); built once the environment is validated. */
+const featureModules = (flags: ReturnType<typeof appFlags>): Array<Type | DynamicModule> => [
   // Validation pipe, error body, request ids; then the global JWT guard (health, metrics and docs stay open).
   SmartgridHttpModule,
   AuthModule.forRootAsync(),
-  AuditModule,
+  AuditModule.forRoot({ mirror: flags.useMongodbAudit }),
   UsersModule,
   LoginModule,
 ];
@@ -49,6 +49,7 @@ export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', '
 @Module({})
 export class AppModule {
   static register(): DynamicModule {
+    const flags = appFlags();
     return {
       module: AppModule,
       imports: [
@@ -58,7 +59,7 @@ export class AppModule {
         MongoModule.forRootAsync(),
         KafkaModule.forRootAsync({ topics }),
         health,
-        ...featureModules,
+        ...featureModules(flags),
       ],
     };
   }
