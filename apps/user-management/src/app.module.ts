@@ -30,14 +30,16 @@ const featureModules = (flags: ReturnType<typeof appFlags>): Array<Type | Dynami
  * Readiness: PostgreSQL (users, the audit chain) and Kafka are required; MongoDB only mirrors
  * the audit log, so without it the instance is `degraded` and the mirror catches up later.
  */
-const health = HealthModule.forApp({
-  probes: [
-    { name: 'postgres', indicator: PostgresHealthIndicator },
-    { name: 'mongodb', indicator: MongoHealthIndicator },
-    { name: 'kafka', indicator: KafkaHealthIndicator },
-  ],
-  requireOneOf: [['postgres'], ['kafka']],
-});
+const health = (flags: ReturnType<typeof appFlags>) =>
+  HealthModule.forApp({
+    probes: [
+      { name: 'postgres', indicator: PostgresHealthIndicator },
+      // Probed only when the app uses MongoDB (USE_MONGODB_AUDIT): otherwise it has no connection.
+      ...(flags.useMongodbAudit ? [{ name: 'mongodb', indicator: MongoHealthIndicator }] : []),
+      { name: 'kafka', indicator: KafkaHealthIndicator },
+    ],
+    requireOneOf: [['postgres'], ['kafka']],
+  });
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
 export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth'];
@@ -56,9 +58,10 @@ export class AppModule {
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule,
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
-        MongoModule.forRootAsync(),
+        // Only for the audit copy, which can catch up later: start without it, connect when it answers.
+        ...(flags.useMongodbAudit ? [MongoModule.forRootAsync({ connectInBackground: true })] : []),
         KafkaModule.forRootAsync({ topics }),
-        health,
+        health(flags),
         ...featureModules(flags),
       ],
     };

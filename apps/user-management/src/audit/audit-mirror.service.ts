@@ -31,6 +31,8 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
   private indexesReady = false;
   private stopped = false;
   private lastError: string | null = null;
+  /** Whether the entries written while the copy was switched off have been queued (once per start). */
+  private tailQueued = false;
 
   constructor(
     @Inject(AUDIT_LOG_STORE) private readonly pg: AuditLogStore,
@@ -48,9 +50,8 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
     return this.mongo !== undefined;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
-    await this.enqueueUnmirroredTail().catch((e: unknown) => this.logger.warn(`could not compare MongoDB with PostgreSQL at start-up: ${String(e)}`));
+  /** Starts copying in the background: start-up never waits for MongoDB, which may be down. */
+  onApplicationBootstrap(): void {
     this.notify();
   }
 
@@ -93,6 +94,14 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
     return { enabled: this.enabled, lastError: this.lastError };
   }
 
+  /**
+   * True when MongoDB can answer queries for every entry below the oldest backlog row: the
+   * copy is on, its last write worked, and the entries written while it was off are queued.
+   */
+  get readyForQueries(): boolean {
+    return this.enabled && this.tailQueued && this.lastError === null;
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
@@ -103,6 +112,10 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
   private async drain(): Promise<void> {
     const mongo = this.mongo;
     if (!mongo) return;
+    if (!this.tailQueued) {
+      await this.enqueueUnmirroredTail(mongo);
+      this.tailQueued = true;
+    }
     for (;;) {
       const entries = await this.pg.backlogBatch(BATCH);
       if (entries.length === 0) {
@@ -145,11 +158,11 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
 
   /**
    * Entries written while the mirror was switched off have no backlog rows; queue everything
-   * after the newest entry MongoDB holds.
+   * after the newest entry MongoDB holds. Part of the first successful drain, so it happens
+   * whenever MongoDB first answers, not only if it was up at start-up.
    */
-  private async enqueueUnmirroredTail(): Promise<void> {
-    if (!this.mongo) return;
-    const mongoMax = await withTimeout(this.mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB max seq');
+  private async enqueueUnmirroredTail(mongo: AuditMirrorStore): Promise<void> {
+    const mongoMax = await withTimeout(mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB max seq');
     await this.pg.enqueueAfter(mongoMax);
   }
 }

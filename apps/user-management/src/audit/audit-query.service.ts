@@ -81,8 +81,9 @@ export class AuditQueryService {
   }
 
   private async auto(filter: AuditFilter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
-    // Disconnected, or the mirror is failing to write: do not make the caller wait for a timeout.
-    if (!this.mongo?.isConnected() || this.mirror.status.lastError !== null) return this.fromPostgres(filter);
+    // Disconnected, failing to write, or not caught up since start-up: do not make the caller
+    // wait for a timeout, nor miss entries MongoDB does not hold yet.
+    if (!this.mongo?.isConnected() || !this.mirror.readyForQueries) return this.fromPostgres(filter);
     try {
       // Every entry below the oldest pending one is in MongoDB; the rest is read from PostgreSQL.
       const pending = await this.pg.oldestPendingSeq();
