@@ -8,3 +8,4 @@ export type { TestStack } from './stack';
 export { isServerUp, REPO_ROOT, runStack, startServer, stopServer } from './servers';
 export type { ServerName, StackResult } from './servers';
 export { waitFor } from './wait';
+export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManagementDb, InMemoryUsersRepository } from './in-memory-user-stores';
