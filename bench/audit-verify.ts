@@ -10,16 +10,13 @@
  * Uses its own database (dropped at the end); needs only PostgreSQL (infra/local/stack up postgres).
  */
 import 'reflect-metadata';
-import { auditMigrations, AuditPgRepository, MIGRATIONS_TABLE } from '@smartgrid/postgres';
+import { extendChain, NewAuditEntry, verifyChain } from '@smartgrid/audit';
+import { auditMigrations, MIGRATIONS_TABLE, PostgresAuditLogStore } from '@smartgrid/postgres';
 import { createTestDatabase, uniqueName } from '@smartgrid/testing';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { extendChain } from '../apps/user-management/src/audit/audit-chain';
-import { NewAuditEntry } from '../apps/user-management/src/audit/audit-entry';
-import { entryToRow } from '../apps/user-management/src/audit/audit-mapping';
-import { verifyChain } from '../apps/user-management/src/audit/audit-verify.service';
 
 interface Options {
   entries: number;
@@ -79,8 +76,8 @@ async function main(): Promise<void> {
   try {
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
-    const pg = new AuditPgRepository(ds);
-    const append = (entries: NewAuditEntry[]) => pg.append((head) => extendChain(head, entries).map(entryToRow), { enqueueMirror: false });
+    const pg = new PostgresAuditLogStore(ds);
+    const append = (entries: NewAuditEntry[]) => pg.append((head) => extendChain(head, entries), { enqueueMirror: false });
 
     process.stdout.write(`filling ${opts.entries} entries in batches of ${opts.batch} ...\n`);
     let t = performance.now();

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@smartgrid/auth';
-import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
+import { appFlags, ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { HealthModule } from '@smartgrid/health';
 import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
@@ -16,12 +16,12 @@ import { UsersModule } from './users/users.module';
 const postgresMigrations: Function[] = [...foundationMigrations, ...usersMigrations, ...auditMigrations];
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
 const topics = [TOPICS.auditEvents];
-/** Feature modules (HTTP and Kafka controllers, services). */
-const featureModules: Array<Type | DynamicModule> = [
+/** Feature modules (HTTP and Kafka controllers, services); built once the environment is validated. */
+const featureModules = (flags: ReturnType<typeof appFlags>): Array<Type | DynamicModule> => [
   // Validation pipe, error body, request ids; then the global JWT guard (health, metrics and docs stay open).
   SmartgridHttpModule,
   AuthModule.forRootAsync(),
-  AuditModule,
+  AuditModule.forRoot({ mirror: flags.useMongodbAudit }),
   UsersModule,
   LoginModule,
 ];
@@ -30,14 +30,16 @@ const featureModules: Array<Type | DynamicModule> = [
  * Readiness: PostgreSQL (users, the audit chain) and Kafka are required; MongoDB only mirrors
  * the audit log, so without it the instance is `degraded` and the mirror catches up later.
  */
-const health = HealthModule.forApp({
-  probes: [
-    { name: 'postgres', indicator: PostgresHealthIndicator },
-    { name: 'mongodb', indicator: MongoHealthIndicator },
-    { name: 'kafka', indicator: KafkaHealthIndicator },
-  ],
-  requireOneOf: [['postgres'], ['kafka']],
-});
+const health = (flags: ReturnType<typeof appFlags>) =>
+  HealthModule.forApp({
+    probes: [
+      { name: 'postgres', indicator: PostgresHealthIndicator },
+      // Probed only when the app uses MongoDB (USE_MONGODB_AUDIT): otherwise it has no connection.
+      ...(flags.useMongodbAudit ? [{ name: 'mongodb', indicator: MongoHealthIndicator }] : []),
+      { name: 'kafka', indicator: KafkaHealthIndicator },
+    ],
+    requireOneOf: [['postgres'], ['kafka']],
+  });
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
 export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth'];
@@ -49,16 +51,18 @@ export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', '
 @Module({})
 export class AppModule {
   static register(): DynamicModule {
+    const flags = appFlags();
     return {
       module: AppModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule,
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
-        MongoModule.forRootAsync(),
+        // Only for the audit copy, which can catch up later: start without it, connect when it answers.
+        ...(flags.useMongodbAudit ? [MongoModule.forRootAsync({ connectInBackground: true })] : []),
         KafkaModule.forRootAsync({ topics }),
-        health,
-        ...featureModules,
+        health(flags),
+        ...featureModules(flags),
       ],
     };
   }

@@ -1,6 +1,4 @@
-import { AuditDbRow, auditRowFromDb } from '@smartgrid/postgres';
-import { GENESIS_HASH, entryHash } from '../src/audit/audit-chain';
-import { AuditEntry } from '../src/audit/audit-entry';
+import { AUDIT_LOG_STORE, AuditEntry, AuditLogStore, entryHash, GENESIS_HASH } from '@smartgrid/audit';
 import { AuditService } from '../src/audit/audit.service';
 import { Harness, startHarness } from './support/user-management.harness';
 
@@ -23,7 +21,12 @@ describe('hash-chained audit log in PostgreSQL (real servers)', () => {
   });
 
   const verify = async () => (await h.http().get('/api/audit-logs/verify').set('Authorization', `Bearer ${admin}`).expect(200)).body;
-  const row = async (seq: number) => auditRowFromDb((await h.pg.query<AuditDbRow>('SELECT * FROM audit_log WHERE seq = $1', [seq])).rows[0]);
+  /** The stored entry at `seq`, read back through the app's own store adapter (tampered or not). */
+  const row = async (seq: number): Promise<AuditEntry> => {
+    const [entry] = await h.app.get<AuditLogStore>(AUDIT_LOG_STORE).find({ fromSeq: seq, beforeSeq: seq + 1, limit: 1 });
+    if (!entry) throw new Error(`no audit entry ${seq}`);
+    return entry;
+  };
   const count = async () => Number((await h.pg.query('SELECT count(*) AS n FROM audit_log')).rows[0].n);
 
   /** Runs statements as a superuser with every user trigger off, as an attacker with full access would. */

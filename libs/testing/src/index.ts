@@ -9,3 +9,4 @@ export { isServerUp, REPO_ROOT, runStack, startServer, stopServer } from './serv
 export type { ServerName, StackResult } from './servers';
 export { waitFor } from './wait';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage-doubles';
+export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManagementDb, InMemoryUsersRepository } from './in-memory-user-stores';

@@ -1,6 +1,6 @@
 import { decodeJsonObject } from '@smartgrid/kafka';
 import { createHash } from 'node:crypto';
-import { AuditDetails } from './audit-entry';
+import type { AuditDetails } from '@smartgrid/audit';
 
 /**
  * Turns the raw bytes of an audit-events message into an event, or into the reason it is

@@ -1,21 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditEntryRejectedError } from '@smartgrid/audit';
 import { DeadLetterPublisher, DeadLetterSource } from '@smartgrid/kafka';
 import { decodeAuditEvent, describeAuditRejection, entryIdForRecord } from './audit-event.decoder';
 import { AuditMetrics } from './audit.metrics';
 import { AuditService } from './audit.service';
 
 export type AuditEventOutcome = 'stored' | 'duplicate' | 'dead_lettered';
-
-/**
- * PostgreSQL refuses this value for good (SQLSTATE class 22 data exception or 23 integrity
- * violation): retrying would block the partition forever, so the record is dead-lettered.
- * Anything else (connection lost, server down) is retried by not committing.
- */
-function isPermanentStoreError(e: unknown): boolean {
-  const err = e as { code?: unknown; driverError?: { code?: unknown } };
-  const code = String(err?.driverError?.code ?? err?.code ?? '');
-  return /^2[23][0-9A-Z]{3}$/.test(code);
-}
 
 /**
  * One audit-events record: valid ones become audit entries (once per topic/partition/offset,
@@ -57,7 +47,9 @@ export class AuditEventsService {
       this.metrics.eventsConsumed.inc({ outcome });
       return outcome;
     } catch (e) {
-      if (!isPermanentStoreError(e)) throw e;
+      // Refused for good: retrying would block the partition forever, so dead-letter it.
+      // Anything else (connection lost, server down) is retried by not committing.
+      if (!(e instanceof AuditEntryRejectedError)) throw e;
       return this.deadLetter(record, `store_rejected: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500));
     }
   }

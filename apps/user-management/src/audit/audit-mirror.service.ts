@@ -1,9 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { appFlags } from '@smartgrid/config';
-import { AuditMongoRepository } from '@smartgrid/mongo';
-import { AuditPgRepository } from '@smartgrid/postgres';
-import { entryToDocument, rowToEntry } from './audit-mapping';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore } from '@smartgrid/audit';
 import { AuditMetrics } from './audit.metrics';
 
 const BATCH = 500;
@@ -28,7 +24,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 @Injectable()
 export class AuditMirrorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AuditMirror');
-  readonly enabled: boolean;
   private running: Promise<void> | null = null;
   private rerun = false;
   private timer: NodeJS.Timeout | undefined;
@@ -36,22 +31,27 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
   private indexesReady = false;
   private stopped = false;
   private lastError: string | null = null;
+  /** Whether the entries written while the copy was switched off have been queued (once per start). */
+  private tailQueued = false;
 
   constructor(
-    private readonly pg: AuditPgRepository,
-    private readonly mongo: AuditMongoRepository,
+    @Inject(AUDIT_LOG_STORE) private readonly pg: AuditLogStore,
     private readonly metrics: AuditMetrics,
-    @Inject(appFlags.KEY) flags: ConfigType<typeof appFlags>,
+    // Bound only when USE_MONGODB_AUDIT is on (see AuditModule.forRoot).
+    @Optional() @Inject(AUDIT_MIRROR_STORE) private readonly mongo?: AuditMirrorStore,
   ) {
-    this.enabled = flags.useMongodbAudit;
     // PostgreSQL unreachable at scrape time: the gauge keeps its last value (the health probe
     // reports the outage).
     this.metrics.backlogSource = async () => (this.enabled ? this.pg.backlogSize() : 0);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
-    await this.enqueueUnmirroredTail().catch((e: unknown) => this.logger.warn(`could not compare MongoDB with PostgreSQL at start-up: ${String(e)}`));
+  /** False when USE_MONGODB_AUDIT=false: PostgreSQL alone keeps and serves the log. */
+  get enabled(): boolean {
+    return this.mongo !== undefined;
+  }
+
+  /** Starts copying in the background: start-up never waits for MongoDB, which may be down. */
+  onApplicationBootstrap(): void {
     this.notify();
   }
 
@@ -94,6 +94,14 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
     return { enabled: this.enabled, lastError: this.lastError };
   }
 
+  /**
+   * True when MongoDB can answer queries for every entry below the oldest backlog row: the
+   * copy is on, its last write worked, and the entries written while it was off are queued.
+   */
+  get readyForQueries(): boolean {
+    return this.enabled && this.tailQueued && this.lastError === null;
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
@@ -102,32 +110,38 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
   }
 
   private async drain(): Promise<void> {
+    const mongo = this.mongo;
+    if (!mongo) return;
+    if (!this.tailQueued) {
+      await this.enqueueUnmirroredTail(mongo);
+      this.tailQueued = true;
+    }
     for (;;) {
-      const rows = await this.pg.backlogBatch(BATCH);
-      if (rows.length === 0) {
+      const entries = await this.pg.backlogBatch(BATCH);
+      if (entries.length === 0) {
         // Nothing to copy (another instance may have drained it): still find out whether
         // MongoDB is back, since queries avoid it while lastError is set.
         if (this.lastError !== null) {
-          await withTimeout(this.mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB probe');
+          await withTimeout(mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB probe');
           this.lastError = null;
         }
         break;
       }
-      const seqs = rows.map((r) => r.seq);
+      const seqs = entries.map((e) => e.seq);
       try {
         if (!this.indexesReady) {
-          await withTimeout(this.mongo.ensureIndexes(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB index build');
+          await withTimeout(mongo.ensureIndexes(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB index build');
           this.indexesReady = true;
         }
-        await withTimeout(this.mongo.insertMissing(rows.map((r) => entryToDocument(rowToEntry(r)))), MONGO_WRITE_TIMEOUT_MS, 'MongoDB write');
+        await withTimeout(mongo.insertMissing(entries), MONGO_WRITE_TIMEOUT_MS, 'MongoDB write');
       } catch (e) {
         this.metrics.mirrorFailures.inc();
         await this.pg.noteBacklogFailure(seqs, e instanceof Error ? e.message : String(e));
         throw e;
       }
       await this.pg.removeFromBacklog(seqs);
-      this.metrics.mirrored.inc(rows.length);
-      if (this.lastError) this.logger.log(`MongoDB reachable again; audit backlog draining (${rows.length} copied)`);
+      this.metrics.mirrored.inc(entries.length);
+      if (this.lastError) this.logger.log(`MongoDB reachable again; audit backlog draining (${entries.length} copied)`);
       this.lastError = null;
       this.backoffMs = 0;
     }
@@ -144,10 +158,11 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
 
   /**
    * Entries written while the mirror was switched off have no backlog rows; queue everything
-   * after the newest entry MongoDB holds.
+   * after the newest entry MongoDB holds. Part of the first successful drain, so it happens
+   * whenever MongoDB first answers, not only if it was up at start-up.
    */
-  private async enqueueUnmirroredTail(): Promise<void> {
-    const mongoMax = await withTimeout(this.mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB max seq');
+  private async enqueueUnmirroredTail(mongo: AuditMirrorStore): Promise<void> {
+    const mongoMax = await withTimeout(mongo.maxSeq(), MONGO_WRITE_TIMEOUT_MS, 'MongoDB max seq');
     await this.pg.enqueueAfter(mongoMax);
   }
 }

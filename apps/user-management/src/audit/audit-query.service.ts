@@ -1,17 +1,12 @@
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditEntry, AuditFilter, AuditLogStore, AuditMirrorStore, AuditSource } from '@smartgrid/audit';
 import { InvalidInputException } from '@smartgrid/http';
-import { AuditDocumentFilter, AuditMongoRepository } from '@smartgrid/mongo';
-import { AuditPgRepository, AuditRowFilter } from '@smartgrid/postgres';
-import { AuditEntry, AuditSource } from './audit-entry';
-import { documentToEntry, rowToEntry } from './audit-mapping';
 import { AuditEntryView, AuditPage, AuditQueryDto } from './audit-query.dto';
 import { AuditMetrics } from './audit.metrics';
 import { AuditMirrorService } from './audit-mirror.service';
 
 const DEFAULT_LIMIT = 50;
 const MONGO_READ_TIMEOUT_MS = 3000;
-
-type Filter = AuditRowFilter & AuditDocumentFilter;
 
 function view(e: AuditEntry, source: AuditSource): AuditEntryView {
   return {
@@ -52,10 +47,11 @@ export class AuditQueryService {
   private readonly logger = new Logger('AuditQuery');
 
   constructor(
-    private readonly pg: AuditPgRepository,
-    private readonly mongo: AuditMongoRepository,
+    @Inject(AUDIT_LOG_STORE) private readonly pg: AuditLogStore,
     private readonly mirror: AuditMirrorService,
     private readonly metrics: AuditMetrics,
+    // Bound only when USE_MONGODB_AUDIT is on; without it every query is served by PostgreSQL.
+    @Optional() @Inject(AUDIT_MIRROR_STORE) private readonly mongo?: AuditMirrorStore,
   ) {}
 
   async query(q: AuditQueryDto): Promise<AuditPage> {
@@ -63,7 +59,7 @@ export class AuditQueryService {
     const filter = this.toFilter(q, limit + 1);
     const mode = q.source ?? 'auto';
     let found: { entry: AuditEntry; source: AuditSource }[];
-    if (mode === 'postgres' || !this.mirror.enabled) {
+    if (mode === 'postgres' || !this.mongo) {
       found = await this.fromPostgres(filter);
     } else if (mode === 'mongodb') {
       try {
@@ -80,13 +76,14 @@ export class AuditQueryService {
     return {
       items: page.map((f) => view(f.entry, f.source)),
       nextCursor: found.length > limit ? String(page[page.length - 1].entry.seq) : null,
-      source: sources.size > 1 ? 'mixed' : (([...sources][0] ?? (mode === 'postgres' || !this.mirror.enabled ? 'postgres' : 'mongodb')) as AuditSource),
+      source: sources.size > 1 ? 'mixed' : (([...sources][0] ?? (mode === 'postgres' || !this.mongo ? 'postgres' : 'mongodb')) as AuditSource),
     };
   }
 
-  private async auto(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
-    // Disconnected, or the mirror is failing to write: do not make the caller wait for a timeout.
-    if (!this.mongo.isConnected() || this.mirror.status.lastError !== null) return this.fromPostgres(filter);
+  private async auto(filter: AuditFilter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    // Disconnected, failing to write, or not caught up since start-up: do not make the caller
+    // wait for a timeout, nor miss entries MongoDB does not hold yet.
+    if (!this.mongo?.isConnected() || !this.mirror.readyForQueries) return this.fromPostgres(filter);
     try {
       // Every entry below the oldest pending one is in MongoDB; the rest is read from PostgreSQL.
       const pending = await this.pg.oldestPendingSeq();
@@ -103,15 +100,16 @@ export class AuditQueryService {
     }
   }
 
-  private async fromPostgres(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
-    return (await this.pg.find(filter)).map((r) => ({ entry: rowToEntry(r), source: 'postgres' as const }));
+  private async fromPostgres(filter: AuditFilter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    return (await this.pg.find(filter)).map((entry) => ({ entry, source: 'postgres' as const }));
   }
 
-  private async fromMongo(filter: Filter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
-    return (await withTimeout(this.mongo.find(filter), MONGO_READ_TIMEOUT_MS)).map((d) => ({ entry: documentToEntry(d), source: 'mongodb' as const }));
+  private async fromMongo(filter: AuditFilter): Promise<{ entry: AuditEntry; source: AuditSource }[]> {
+    if (!this.mongo) throw new Error('the MongoDB copy is switched off (USE_MONGODB_AUDIT=false)');
+    return (await withTimeout(this.mongo.find(filter), MONGO_READ_TIMEOUT_MS)).map((entry) => ({ entry, source: 'mongodb' as const }));
   }
 
-  private toFilter(q: AuditQueryDto, limit: number): Filter {
+  private toFilter(q: AuditQueryDto, limit: number): AuditFilter {
     if ((q.metaPath === undefined) !== (q.metaValue === undefined)) {
       const field = q.metaPath === undefined ? 'metaPath' : 'metaValue';
       throw new InvalidInputException([{ field, message: 'metaPath and metaValue must be given together' }]);

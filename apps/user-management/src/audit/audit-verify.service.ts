@@ -1,11 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AuditMongoRepository } from '@smartgrid/mongo';
-import { AuditPgRepository, ChainHead } from '@smartgrid/postgres';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore, ChainBreak, verifyChain } from '@smartgrid/audit';
 import { performance } from 'node:perf_hooks';
-import { ChainBreak, ChainVerifier } from './audit-chain';
-import { rowToEntry } from './audit-mapping';
 import { AuditMetrics } from './audit.metrics';
-import { AuditMirrorService } from './audit-mirror.service';
 
 export type MirrorCheck =
   | { status: 'disabled' | 'unavailable' | 'consistent' | 'lagging'; detail?: string }
@@ -26,24 +22,6 @@ export interface VerifyReport {
 }
 
 /**
- * Walks the PostgreSQL chain from one snapshot (head and rows consistent with each other)
- * and returns the first break, if any.
- */
-export async function verifyChain(pg: AuditPgRepository): Promise<{ head: ChainHead; broken: ChainBreak | null; checked: number }> {
-  const verifier = new ChainVerifier();
-  return pg.inSnapshot(async (m) => {
-    const head = await pg.head(m);
-    for await (const page of pg.readInOrder(m)) {
-      for (const row of page) {
-        const broken = verifier.check(rowToEntry(row));
-        if (broken) return { head, broken, checked: verifier.checked };
-      }
-    }
-    return { head, broken: verifier.finish(head), checked: verifier.checked };
-  });
-}
-
-/**
  * Recomputes the whole chain from one PostgreSQL snapshot and reports the first entry that
  * does not verify. Then, as an anchor PostgreSQL alone cannot give, compares the tail with the
  * MongoDB copy: a chain rewritten from some entry onwards (hashes recomputed, head moved)
@@ -54,10 +32,10 @@ export class AuditVerifyService {
   private readonly logger = new Logger('AuditVerify');
 
   constructor(
-    private readonly pg: AuditPgRepository,
-    private readonly mongo: AuditMongoRepository,
-    private readonly mirror: AuditMirrorService,
+    @Inject(AUDIT_LOG_STORE) private readonly pg: AuditLogStore,
     private readonly metrics: AuditMetrics,
+    // Bound only when USE_MONGODB_AUDIT is on.
+    @Optional() @Inject(AUDIT_MIRROR_STORE) private readonly mongo?: AuditMirrorStore,
   ) {}
 
   async verify(): Promise<VerifyReport> {
@@ -87,7 +65,7 @@ export class AuditVerifyService {
   }
 
   private async checkMirror(lastSeq: number, lastHash: string): Promise<MirrorCheck> {
-    if (!this.mirror.enabled) return { status: 'disabled' };
+    if (!this.mongo) return { status: 'disabled' };
     if (!this.mongo.isConnected()) return { status: 'unavailable', detail: 'MongoDB is not connected' };
     try {
       const [maxSeq, tail] = await Promise.all([this.mongo.maxSeq(), lastSeq > 0 ? this.mongo.findBySeq(lastSeq) : Promise.resolve(null)]);

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
-import { AuditMongoModule } from '@smartgrid/mongo';
-import { AuditPgRepository } from '@smartgrid/postgres';
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongoAuditModule } from '@smartgrid/mongo';
+import { PostgresAuditModule } from '@smartgrid/postgres';
 import { AuditEventsController } from './audit-events.controller';
 import { AuditEventsService } from './audit-events.service';
 import { AuditMirrorService } from './audit-mirror.service';
@@ -12,17 +12,29 @@ import { AuditService } from './audit.service';
 
 const httpControllers = [AuditController];
 const messageControllers = [AuditEventsController];
-const repositories = [AuditPgRepository];
+
+export interface AuditModuleOptions {
+  /** Copy entries to MongoDB and query there (USE_MONGODB_AUDIT); needs MongoModule in the app. */
+  mirror: boolean;
+}
 
 /**
  * The audit log: hash-chained entries in PostgreSQL (migrations: `auditMigrations`), the
  * MongoDB copy and its backlog, queries, verification, and the audit-events consumer.
- * Needs PostgresModule, MongoModule, KafkaModule and MetricsModule in the app.
+ * Global, so every feature can record entries. Needs PostgresModule, KafkaModule and
+ * MetricsModule in the app, and MongoModule when `mirror` is on.
  */
-@Module({
-  imports: [AuditMongoModule],
-  controllers: [...httpControllers, ...messageControllers],
-  providers: [...repositories, AuditMetrics, AuditService, AuditMirrorService, AuditQueryService, AuditVerifyService, AuditEventsService],
-  exports: [AuditService, AuditMetrics, AuditMirrorService],
-})
-export class AuditModule {}
+@Module({})
+export class AuditModule {
+  static forRoot(options: AuditModuleOptions): DynamicModule {
+    return {
+      module: AuditModule,
+      global: true,
+      // Without the mirror, AUDIT_MIRROR_STORE is not bound: nothing touches MongoDB.
+      imports: [PostgresAuditModule, ...(options.mirror ? [MongoAuditModule] : [])],
+      controllers: [...httpControllers, ...messageControllers],
+      providers: [AuditMetrics, AuditService, AuditMirrorService, AuditQueryService, AuditVerifyService, AuditEventsService],
+      exports: [AuditService, AuditMetrics, AuditMirrorService],
+    };
+  }
+}

@@ -1,17 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
-import { appFlags } from '@smartgrid/config';
-import { AuditPgRepository } from '@smartgrid/postgres';
-import { DataSource, EntityManager } from 'typeorm';
-import { extendChain } from './audit-chain';
-import { AuditEntry, NewAuditEntry } from './audit-entry';
-import { entryToRow, rowToEntry } from './audit-mapping';
+import { AUDIT_LOG_STORE, AuditEntry, AuditLogStore, extendChain, NewAuditEntry, Transaction } from '@smartgrid/audit';
 import { AuditMetrics } from './audit.metrics';
 import { AuditMirrorService } from './audit-mirror.service';
 
 /** A transaction in which state changes and their audit entries commit (or fail) together. */
-export interface AuditTransaction {
-  manager: EntityManager;
+export interface AuditedTransaction {
+  /** Hand to repositories of the audit log's store, so their changes join this transaction. */
+  tx: Transaction;
   /** Appends entries to the chain; call it last, the chain stays locked until commit. */
   record(entries: NewAuditEntry | NewAuditEntry[]): Promise<AuditEntry[]>;
 }
@@ -23,25 +18,19 @@ export interface AuditTransaction {
  */
 @Injectable()
 export class AuditService {
-  private readonly mirrorEnabled: boolean;
-
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly pg: AuditPgRepository,
+    @Inject(AUDIT_LOG_STORE) private readonly log: AuditLogStore,
     private readonly mirror: AuditMirrorService,
     private readonly metrics: AuditMetrics,
-    @Inject(appFlags.KEY) flags: ConfigType<typeof appFlags>,
-  ) {
-    this.mirrorEnabled = flags.useMongodbAudit;
-  }
+  ) {}
 
-  async transaction<T>(work: (tx: AuditTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: AuditedTransaction) => Promise<T>): Promise<T> {
     let appended = 0;
-    const result = await this.dataSource.transaction(async (manager) =>
+    const result = await this.log.transaction(async (tx) =>
       work({
-        manager,
+        tx,
         record: async (entries) => {
-          const written = await this.append(Array.isArray(entries) ? entries : [entries], manager, false);
+          const written = await this.append(Array.isArray(entries) ? entries : [entries], tx, false);
           appended += written.length;
           return written;
         },
@@ -68,24 +57,24 @@ export class AuditService {
     return written;
   }
 
-  private async append(entries: NewAuditEntry[], manager: EntityManager | undefined, skipExisting: boolean): Promise<AuditEntry[]> {
+  private async append(entries: NewAuditEntry[], tx: Transaction | undefined, skipExisting: boolean): Promise<AuditEntry[]> {
     if (entries.length === 0) return [];
     const stop = this.metrics.appendSeconds.startTimer();
-    const rows = await this.pg.append(
-      async (head, m) => {
+    const written = await this.log.append(
+      async (head, locked) => {
         let fresh = entries;
         if (skipExisting) {
           const ids = entries.map((e) => e.id).filter((id): id is string => id !== undefined);
-          const existing = await this.pg.existingIds(ids, m);
+          const existing = await this.log.existingIds(ids, locked);
           fresh = entries.filter((e) => e.id === undefined || !existing.has(e.id));
         }
         // The time is taken under the lock, so recordedAt never goes backwards along the chain.
-        return extendChain(head, fresh, new Date()).map(entryToRow);
+        return extendChain(head, fresh, new Date());
       },
-      { manager, enqueueMirror: this.mirrorEnabled },
+      { tx, enqueueMirror: this.mirror.enabled },
     );
     stop();
-    for (const r of rows) this.metrics.entries.inc({ origin: r.origin });
-    return rows.map(rowToEntry);
+    for (const e of written) this.metrics.entries.inc({ origin: e.origin });
+    return written;
   }
 }

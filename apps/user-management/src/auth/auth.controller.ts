@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -6,9 +6,11 @@ import { AuthPrincipal, CurrentUser, Public } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import type { Response } from 'express';
 import { LoginDto, LoginResponse, MeResponse } from './login.dto';
-import { LoginService, LoginThrottledException } from './login.service';
+import { DomainErrorsInterceptor } from '../common/domain-errors.interceptor';
+import { LoginService } from './login.service';
 
 @ApiTags('auth')
+@UseInterceptors(DomainErrorsInterceptor)
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly login: LoginService) {}
@@ -22,14 +24,9 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
   @ApiForbiddenResponse({ description: 'Account disabled' })
   @ApiTooManyRequestsResponse({ description: 'Too many failures for this username or client; see Retry-After' })
-  async signIn(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
+  signIn(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
     res.setHeader('Cache-Control', 'no-store');
-    try {
-      return await this.login.login(dto, meta);
-    } catch (e) {
-      if (e instanceof LoginThrottledException) res.setHeader('Retry-After', String(e.retryAfterSeconds));
-      throw e;
-    }
+    return this.login.login(dto, meta);
   }
 
   @Get('me')

@@ -1,21 +1,16 @@
-import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { isRole, Role, TokenService } from '@smartgrid/auth';
-import { RequestMeta } from '@smartgrid/http';
-import { LoginThrottleRepository, UserRow, UsersPgRepository } from '@smartgrid/postgres';
-import { AUDIT_ACTIONS, NewAuditEntry } from '../audit/audit-entry';
+import { TokenService } from '@smartgrid/auth';
+import type { NewAuditEntry } from '@smartgrid/audit';
+import type { RequestMeta } from '@smartgrid/http';
+import {
+  AccountDisabledError, AUDIT_ACTIONS, burnPasswordCheck, InvalidCredentialsError, LOGIN_THROTTLE_STORE, LoginThrottledError, LoginThrottleStore,
+  ThrottlePolicy, User, USERS_REPOSITORY, UsersRepository, verifyPassword,
+} from '@smartgrid/users';
 import { AuditMetrics } from '../audit/audit.metrics';
 import { AuditService } from '../audit/audit.service';
-import { burnPasswordCheck, verifyPassword } from '../users/password';
 import { loginThrottleConfig } from './login-throttle.config';
 import { LoginDto, LoginResponse } from './login.dto';
-
-/** 429 with Retry-After; the filter keeps the body shape, the header is set by the controller. */
-export class LoginThrottledException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many failed logins; try again in ${retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
-  }
-}
 
 /**
  * Login: checks the throttle for the username and the client address, verifies the password
@@ -25,14 +20,15 @@ export class LoginThrottledException extends HttpException {
 @Injectable()
 export class LoginService {
   constructor(
-    private readonly users: UsersPgRepository,
-    private readonly throttle: LoginThrottleRepository,
+    @Inject(USERS_REPOSITORY) private readonly users: UsersRepository,
+    @Inject(LOGIN_THROTTLE_STORE) private readonly throttle: LoginThrottleStore,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly metrics: AuditMetrics,
     @Inject(loginThrottleConfig.KEY) private readonly policy: ConfigType<typeof loginThrottleConfig>,
   ) {}
 
+  /** Throws LoginThrottledError, InvalidCredentialsError, AccountDisabledError. */
   async login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
     const userKey = `user:${dto.username.toLowerCase()}`;
     const clientKey = `client:${meta.clientAddress ?? 'unknown'}`;
@@ -42,28 +38,28 @@ export class LoginService {
       const retryAfter = Math.max(...locks.values());
       await this.recordFailure(dto.username, null, meta, { reason: 'throttled', lockedKeys: [...locks.keys()].map((k) => k.split(':')[0]) });
       this.metrics.logins.inc({ outcome: 'throttled' });
-      throw new LoginThrottledException(retryAfter);
+      throw new LoginThrottledError(retryAfter);
     }
 
     const user = await this.users.findByUsername(dto.username);
     const passwordOk = user ? await verifyPassword(dto.password, user.passwordHash) : (await burnPasswordCheck(dto.password), false);
     if (!user || !passwordOk) {
       const [u, c] = await Promise.all([
-        this.throttle.recordFailure(userKey, { maxFailures: this.policy.maxFailuresPerUser, windowSeconds: this.policy.windowSeconds, lockSeconds: this.policy.lockSeconds }),
-        this.throttle.recordFailure(clientKey, { maxFailures: this.policy.maxFailuresPerClient, windowSeconds: this.policy.windowSeconds, lockSeconds: this.policy.lockSeconds }),
+        this.throttle.recordFailure(userKey, this.throttlePolicy(this.policy.maxFailuresPerUser)),
+        this.throttle.recordFailure(clientKey, this.throttlePolicy(this.policy.maxFailuresPerClient)),
       ]);
       await this.recordFailure(dto.username, user, meta, { reason: user ? 'wrong_password' : 'unknown_user', userFailures: u.failures, clientFailures: c.failures, locked: u.locked || c.locked });
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
-      throw new UnauthorizedException('Invalid username or password');
+      throw new InvalidCredentialsError();
     }
     if (user.disabled) {
       await this.recordFailure(dto.username, user, meta, { reason: 'account_disabled' });
       this.metrics.logins.inc({ outcome: 'disabled' });
-      throw new ForbiddenException('This account is disabled');
+      throw new AccountDisabledError();
     }
 
     await this.throttle.clear(userKey);
-    const role = isRole(user.role) ? user.role : Role.Viewer;
+    const role = user.role;
     const token = await this.tokens.issue({ userId: user.id, username: user.username, role });
     await this.audit.record({
       actor: user.username,
@@ -78,7 +74,11 @@ export class LoginService {
     return { ...token, user: { id: user.id, username: user.username, role } };
   }
 
-  private async recordFailure(attempted: string, user: UserRow | null, meta: RequestMeta, details: Record<string, unknown>): Promise<void> {
+  private throttlePolicy(maxFailures: number): ThrottlePolicy {
+    return { maxFailures, windowSeconds: this.policy.windowSeconds, lockSeconds: this.policy.lockSeconds };
+  }
+
+  private async recordFailure(attempted: string, user: User | null, meta: RequestMeta, details: Record<string, unknown>): Promise<void> {
     const entry: NewAuditEntry = {
       actor: user?.username ?? attempted,
       action: AUDIT_ACTIONS.loginFailed,

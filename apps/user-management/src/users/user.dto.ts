@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Role } from '@smartgrid/auth';
-import { PASSWORD_MAX_LENGTH, USERNAME_PATTERN } from './password';
+import { PASSWORD_MAX_LENGTH, USERNAME_PATTERN } from '@smartgrid/users';
 
 const USERNAME_MESSAGE = 'username must be 3-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
 

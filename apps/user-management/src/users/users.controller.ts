@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { DomainErrorsInterceptor } from '../common/domain-errors.interceptor';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserIdParams, UserPage, UserView } from './user.dto';
 import { UsersService } from './users.service';
 
@@ -12,6 +13,7 @@ import { UsersService } from './users.service';
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
 @ApiForbiddenResponse({ description: 'Role too low' })
+@UseInterceptors(DomainErrorsInterceptor)
 @Controller('api/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

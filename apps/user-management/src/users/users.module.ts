@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { PRINCIPAL_RESOLVER } from '@smartgrid/auth';
-import { UsersPgRepository } from '@smartgrid/postgres';
-import { AuditModule } from '../audit/audit.module';
+import { PostgresUsersModule } from '@smartgrid/postgres';
 import { FirstAdminSeeder } from './first-admin.seeder';
 import { UsersController } from './users.controller';
 import { UsersPrincipalResolver } from './users-principal.resolver';
@@ -10,13 +9,14 @@ import { usersConfig } from './users.config';
 import { UsersService } from './users.service';
 
 const httpControllers = [UsersController];
-const repositories = [UsersPgRepository];
+/** Binds USERS_REPOSITORY and LOGIN_THROTTLE_STORE to their PostgreSQL adapters (migrations: `usersMigrations`). */
+const persistence = [PostgresUsersModule];
 
-/** Users and roles (migrations: `usersMigrations`), first-admin seeding, token re-checks. */
+/** Users and roles, first-admin seeding, token re-checks. Audit entries go through the global AuditModule. */
 @Module({
-  imports: [ConfigModule.forFeature(usersConfig), AuditModule],
+  imports: [ConfigModule.forFeature(usersConfig), ...persistence],
   controllers: httpControllers,
-  providers: [...repositories, UsersService, FirstAdminSeeder, { provide: PRINCIPAL_RESOLVER, useClass: UsersPrincipalResolver }],
-  exports: [UsersService, UsersPgRepository, PRINCIPAL_RESOLVER],
+  providers: [UsersService, FirstAdminSeeder, { provide: PRINCIPAL_RESOLVER, useClass: UsersPrincipalResolver }],
+  exports: [UsersService, PRINCIPAL_RESOLVER, ...persistence],
 })
 export class UsersModule {}

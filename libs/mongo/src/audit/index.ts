@@ -1,5 +1,3 @@
-export { AuditMongoModule } from './audit-mongo.module';
-export { AuditMongoRepository } from './audit-mongo.repository';
-export type { AuditDocumentFilter } from './audit-mongo.repository';
+export { MongoAuditModule } from './mongo-audit.module';
+export { MongoAuditMirrorStore } from './mongo-audit-mirror.store';
 export { AUDIT_COLLECTION, AUDIT_MODEL, AuditDocumentSchema } from './audit.schema';
-export type { AuditDocument } from './audit.schema';

@@ -1,4 +1,3 @@
 export { auditMigrations } from './migrations';
-export { AuditPgRepository, auditRowFromDb } from './audit-pg.repository';
-export type { AppendOptions, AuditDbRow } from './audit-pg.repository';
-export type { AuditRow, AuditRowFilter, ChainHead } from './audit-row';
+export { PostgresAuditLogStore } from './postgres-audit-log.store';
+export { PostgresAuditModule } from './postgres-audit.module';

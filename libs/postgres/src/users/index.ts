@@ -1,5 +1,4 @@
 export { usersMigrations } from './migrations';
-export { UsersPgRepository, UsernameTakenError } from './users-pg.repository';
-export { LoginThrottleRepository } from './login-throttle.repository';
-export type { ThrottlePolicy } from './login-throttle.repository';
-export type { UserRow, UserRowChanges } from './user-row';
+export { PostgresUsersRepository } from './postgres-users.repository';
+export { PostgresLoginThrottleStore } from './postgres-login-throttle.store';
+export { PostgresUsersModule } from './postgres-users.module';

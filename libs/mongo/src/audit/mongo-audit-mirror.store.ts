@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { AuditEntry, AuditFilter, AuditMirrorStore } from '@smartgrid/audit';
 import { Model, QueryFilter } from 'mongoose';
+import { AuditDocumentMapper } from './audit-document.mapper';
 import { AUDIT_MODEL, AuditDocument } from './audit.schema';
-
-export interface AuditDocumentFilter {
-  actor?: string;
-  action?: string;
-  resource?: string;
-  /** Inclusive bounds on timestamp. */
-  from?: Date;
-  to?: Date;
-  /** Path inside details (segments) and the value it must hold (text, or the number/boolean it spells). */
-  detailsPath?: string[];
-  detailsValue?: string;
-  beforeSeq?: number;
-  limit: number;
-}
 
 /** Matches a text query value against a stored string, or the number/boolean it spells. */
 function valueVariants(text: string): unknown[] {
@@ -27,28 +15,24 @@ function valueVariants(text: string): unknown[] {
   return out;
 }
 
-/** MongoDB side of the audit log: idempotent copies and indexed queries. */
+/** The MongoDB copy of the audit log (AuditMirrorStore): idempotent copies and indexed queries. */
 @Injectable()
-export class AuditMongoRepository {
+export class MongoAuditMirrorStore implements AuditMirrorStore {
   constructor(@InjectModel(AUDIT_MODEL) private readonly model: Model<AuditDocument>) {}
 
-  /**
-   * Stores each document unless one with its `_id` exists (upsert with $setOnInsert), so
-   * replaying the same entries never duplicates them.
-   */
-  async insertMissing(docs: AuditDocument[]): Promise<void> {
-    if (docs.length === 0) return;
+  /** Upserts with $setOnInsert keyed by `_id` (the entry id): copying again changes nothing. */
+  async insertMissing(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.model.bulkWrite(
-      docs.map((d) => {
-        const { _id, ...rest } = d;
+      entries.map((e) => {
+        const { _id, ...rest } = AuditDocumentMapper.toPersistence(e);
         return { updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true } };
       }),
       { ordered: false },
     );
   }
 
-  /** Newest first. */
-  async find(f: AuditDocumentFilter): Promise<AuditDocument[]> {
+  async find(f: AuditFilter): Promise<AuditEntry[]> {
     const q: QueryFilter<AuditDocument> = {};
     if (f.actor !== undefined) q.actor = f.actor;
     if (f.action !== undefined) q.action = f.action;
@@ -56,16 +40,20 @@ export class AuditMongoRepository {
     if (f.from !== undefined || f.to !== undefined) {
       q.timestamp = { ...(f.from ? { $gte: f.from } : {}), ...(f.to ? { $lte: f.to } : {}) };
     }
-    if (f.beforeSeq !== undefined) q.seq = { $lt: f.beforeSeq };
+    if (f.beforeSeq !== undefined || f.fromSeq !== undefined) {
+      q.seq = { ...(f.beforeSeq !== undefined ? { $lt: f.beforeSeq } : {}), ...(f.fromSeq !== undefined ? { $gte: f.fromSeq } : {}) };
+    }
     const filter: Record<string, unknown> = { ...q };
     if (f.detailsPath && f.detailsValue !== undefined) {
       filter[['details', ...f.detailsPath].join('.')] = { $in: valueVariants(f.detailsValue) };
     }
-    return this.model.find(filter).sort({ seq: -1 }).limit(f.limit).lean<AuditDocument[]>().exec();
+    const docs = await this.model.find(filter).sort({ seq: -1 }).limit(f.limit).lean<AuditDocument[]>().exec();
+    return docs.map(AuditDocumentMapper.toDomain);
   }
 
-  async findBySeq(seq: number): Promise<AuditDocument | null> {
-    return this.model.findOne({ seq }).lean<AuditDocument>().exec();
+  async findBySeq(seq: number): Promise<AuditEntry | null> {
+    const doc = await this.model.findOne({ seq }).lean<AuditDocument>().exec();
+    return doc ? AuditDocumentMapper.toDomain(doc) : null;
   }
 
   async maxSeq(): Promise<number> {
@@ -73,17 +61,12 @@ export class AuditMongoRepository {
     return doc?.seq ?? 0;
   }
 
-  async count(filter: Record<string, unknown> = {}): Promise<number> {
-    return this.model.countDocuments(filter).exec();
-  }
-
-  /** Builds the schema's indexes (again) — for when MongoDB was down at start-up. */
   async ensureIndexes(): Promise<void> {
+    // The collection may exist already (another instance created it): that is fine.
     await this.model.createCollection().catch(() => undefined);
     await this.model.createIndexes();
   }
 
-  /** True while the driver holds a connection (cheap; no round trip). */
   isConnected(): boolean {
     return this.model.db.readyState === 1;
   }

@@ -19,7 +19,10 @@ export interface NewAuditEntry {
   id?: string;
 }
 
-/** One link of the chain, as stored in PostgreSQL and mirrored to MongoDB. */
+/**
+ * One link of the chain: the only shape of an audit entry in the code. The PostgreSQL row and
+ * the MongoDB document are persistence shapes, mapped to and from this by their adapters.
+ */
 export interface AuditEntry {
   seq: number;
   id: string;
@@ -28,6 +31,7 @@ export interface AuditEntry {
   actor: string;
   action: string;
   resource: string;
+  /** An AuditOrigin when written here; read back as the stored text. */
   origin: AuditOrigin | string;
   requestId: string | null;
   clientAddress: string | null;
@@ -36,17 +40,11 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** The last appended entry (seq 0 and GENESIS_HASH before the first). */
+export interface ChainHead {
+  lastSeq: number;
+  lastHash: string;
+}
+
 /** Which store answered a read. */
 export type AuditSource = 'mongodb' | 'postgres';
-
-/** Action names written by this service (audit-events messages bring their own). */
-export const AUDIT_ACTIONS = {
-  userCreated: 'user.created',
-  userRoleChanged: 'user.role_changed',
-  userDisabled: 'user.disabled',
-  userEnabled: 'user.enabled',
-  userPasswordChanged: 'user.password_changed',
-  userDeleted: 'user.deleted',
-  login: 'auth.login',
-  loginFailed: 'auth.login_failed',
-} as const;

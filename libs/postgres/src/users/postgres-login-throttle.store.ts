@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { LoginThrottleStore, ThrottlePolicy } from '@smartgrid/users';
 import { DataSource } from 'typeorm';
 
-export interface ThrottlePolicy {
-  maxFailures: number;
-  windowSeconds: number;
-  lockSeconds: number;
-}
-
-/**
- * Failed-login counters shared by every instance of the app (a per-process counter would let
- * an attacker multiply the limit by the number of replicas).
- */
+/** The login_throttle table (LoginThrottleStore): one counter row per key. Needs `usersMigrations`. */
 @Injectable()
-export class LoginThrottleRepository {
+export class PostgresLoginThrottleStore implements LoginThrottleStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /** For each key still locked, the seconds left; keys not locked are absent. */

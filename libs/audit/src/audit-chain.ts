@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AuditEntry, NewAuditEntry } from './audit-entry';
+import { AuditEntry, ChainHead, NewAuditEntry } from './audit-entry';
 import { canonicalJson } from './canonical-json';
 
 /** prev_hash of the first entry. */
@@ -33,7 +33,7 @@ function toMillis(d: Date): Date {
 }
 
 /** Links new entries onto the chain head: consecutive seq numbers, each hashed over the last. */
-export function extendChain(head: { lastSeq: number; lastHash: string }, entries: NewAuditEntry[], now = new Date()): AuditEntry[] {
+export function extendChain(head: ChainHead, entries: NewAuditEntry[], now = new Date()): AuditEntry[] {
   let prevHash = head.lastHash;
   let seq = head.lastSeq;
   const recordedAt = toMillis(now);
@@ -141,7 +141,7 @@ export class ChainVerifier {
   }
 
   /** The last verified entry must be the recorded head; otherwise the tail was cut or extended. */
-  finish(head: { lastSeq: number; lastHash: string }): ChainBreak | null {
+  finish(head: ChainHead): ChainBreak | null {
     const lastSeq = this.expectedSeq - 1;
     if (head.lastSeq === lastSeq && head.lastHash === this.prevHash) return null;
     return {

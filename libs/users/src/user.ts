@@ -1,0 +1,27 @@
+import { Role } from '@smartgrid/auth';
+
+/** An account. `passwordHash` is the stored scrypt string (see password.ts), never the password. */
+export interface User {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What creating a user stores; the store sets the timestamps. */
+export type NewUser = Omit<User, 'createdAt' | 'updatedAt'>;
+
+/** Fields a change may set; absent ones stay as they are. */
+export interface UserChanges {
+  role?: Role;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+/** True for an enabled admin: the accounts of which at least one must always remain. */
+export function isActiveAdmin(user: Pick<User, 'role' | 'disabled'>): boolean {
+  return user.role === Role.Admin && !user.disabled;
+}
