@@ -234,6 +234,35 @@ describe('hybrid storage (real stores)', () => {
     await retention.apply(0);
   });
 
+  it('an optional field left out of a later write is gone from both stores; reconcile finds them equal', async () => {
+    const ts = new Date(BASE + 5 * 3_600_000);
+    await h.storage.storeMeterReading({ meterId: 'OPT-M', customerId: 'C-OPT', timestamp: ts, energyKwh: 10, powerKw: 3.2, voltage: 231 });
+    await h.storage.storeMeterReading({ meterId: 'OPT-M', customerId: 'C-OPT', timestamp: ts, energyKwh: 10 });
+    await h.storage.storeSensorData({ sensorId: 'OPT-S', sensorType: 'voltage', value: 1, unit: 'V', timestamp: ts });
+    await h.storage.storeSensorData({ sensorId: 'OPT-S', sensorType: 'voltage', value: 1, timestamp: ts });
+    const range = { from: ts, to: new Date(ts.getTime() + 1) };
+    for (const source of ['postgres', 'cassandra'] as const) {
+      const [m] = (await h.storage.getMeterReadings('OPT-M', { ...range, source })).records;
+      expect(m).toEqual({ meterId: 'OPT-M', customerId: 'C-OPT', timestamp: ts, energyKwh: 10, source });
+      const [r] = (await h.storage.getSensorData('OPT-S', { ...range, source })).records;
+      expect(r).toEqual({ sensorId: 'OPT-S', sensorType: 'voltage', value: 1, timestamp: ts, source });
+    }
+    const report = await h.sync.reconcile({ from: ts, to: new Date(ts.getTime() + 3_600_000), ids: ['OPT-M', 'OPT-S'] });
+    expect(report.totals).toMatchObject({ outOfSync: 0, mismatched: 0, missingIn: { postgres: 0, cassandra: 0 } });
+    expect(report.totals.rows).toEqual({ postgres: 2, cassandra: 2 });
+    // A second repair has nothing to copy back.
+    const repair = await h.sync.reconcile({ from: ts, to: new Date(ts.getTime() + 3_600_000), ids: ['OPT-M', 'OPT-S'], repair: true });
+    expect(repair.totals.repaired).toEqual({ postgres: 0, cassandra: 0 });
+  });
+
+  it('reconcile compares every stored field: a unit that differs is found', async () => {
+    const ts = new Date(BASE + 6 * 3_600_000);
+    await h.storage.storeSensorData({ sensorId: 'OPT-U', sensorType: 'voltage', value: 2, unit: 'V', timestamp: ts });
+    await h.dataSource.query("UPDATE sensor_data SET unit = 'kV' WHERE sensor_id = 'OPT-U'");
+    const report = await h.sync.reconcile({ from: ts, to: new Date(ts.getTime() + 3_600_000), ids: ['OPT-U'], kinds: ['sensor'] });
+    expect(report.totals).toMatchObject({ outOfSync: 1, mismatched: 1 });
+  });
+
   it('reports an empty backlog when both stores took every write', async () => {
     const status = await h.storage.getBacklogStatus();
     expect(status).toMatchObject({ entries: 0, rows: 0, oldestAgeMs: null, unreachable: [] });

@@ -1,3 +1,7 @@
+import { CassandraBacklogStore } from '@smartgrid/cassandra';
+import { prefixedTopic } from '@smartgrid/kafka';
+import { waitFor } from '@smartgrid/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { main } from '../../apps/data-processing/src/cli/storage-cli';
 import { BASE, cassandraCount, Harness, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
@@ -64,6 +68,41 @@ describe('storage CLI', () => {
     const replay = await cli('replay');
     expect(replay.code).toBe(0);
     expect(replay.out).toContain('backlog now 0 entries');
+  });
+
+  it('quarantine list, retry and discard; every command that changes data is on audit-events', async () => {
+    // A row PostgreSQL refuses (NUL in its id), injected into the backlog Cassandra holds for it.
+    await h.ctx.get(CassandraBacklogStore).append([
+      { kind: 'sensor', target: 'postgres', reason: 'test', rows: [{ sensorId: 'CLQ-\u0000', sensorType: 'voltage', value: 1, timestamp: new Date(BASE), writtenAtUs: Date.now() * 1000 }] },
+    ]);
+    expect((await cli('replay')).out).toContain('postgres: drained, 1 entries, 0 rows');
+    const list = await cli('quarantine', 'list', '--json');
+    const [item] = JSON.parse(list.out).items as { id: string; target: string; rowCount: number }[];
+    expect(item).toMatchObject({ target: 'postgres', rowCount: 1 });
+    expect((await cli('quarantine', 'list')).out).toContain('quarantine: 1 entries, 1 rows');
+
+    const retry = await cli('quarantine', 'retry', item!.id);
+    expect(retry.code).toBe(1);
+    expect(retry.out).toContain(`${item!.id}: refused, 1 rows still refused`);
+    const discard = await cli('quarantine', 'discard', item!.id);
+    expect(discard.code).toBe(0);
+    expect((await cli('quarantine', 'list')).out).toContain('quarantine: 0 entries, 0 rows');
+
+    const kafka = new Kafka({ clientId: 'cli-test', brokers: h.stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}audit-reader` });
+    const seen: { actor: string; action: string; resource: string }[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: prefixedTopic(h.stack.env.KAFKA_TOPIC_PREFIX, 'audit-events'), fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
+      await waitFor(async () => seen.some((e) => e.action === 'storage.quarantine.discard'), 60_000, 250, 'discard audited');
+    } finally {
+      await consumer.disconnect();
+    }
+    const actions = seen.map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['storage.backfill', 'storage.reconcile.repair', 'storage.replay', 'storage.quarantine.retry', 'storage.quarantine.discard']));
+    expect(seen.every((e) => e.actor.startsWith('cli:'))).toBe(true);
+    expect(seen.find((e) => e.action === 'storage.quarantine.discard')).toMatchObject({ resource: `storage/quarantine/${item!.id}` });
   });
 
   it('refuses bad arguments with usage', async () => {

@@ -191,7 +191,7 @@ describe('data-processing ingest (real Kafka, PostgreSQL, Cassandra)', () => {
     expect(status.body).toMatchObject({
       stores: { postgres: { status: 'up' }, cassandra: { status: 'up' } },
       backlog: { rows: 0 },
-      deadLetters: { 'sensor-data.dlq': { messages: 0 }, 'meter-readings.dlq': { messages: 0 } },
+      deadLetters: { 'sensor-data.dlq': { offsets: 0 }, 'meter-readings.dlq': { offsets: 0 } },
     });
     expect(status.body.ingest.groupId).toBe(`${h.stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing`);
   });

@@ -4,7 +4,9 @@ export type CliCommand =
   | { name: 'status'; json: boolean }
   | { name: 'replay'; json: boolean }
   | { name: 'backfill'; from: Date; to: Date; source: StoreName; target: StoreName; kinds?: SeriesKind[]; ids?: string[]; json: boolean }
-  | { name: 'reconcile'; from: Date; to: Date; repair: boolean; kinds?: SeriesKind[]; ids?: string[]; all: boolean; json: boolean };
+  | { name: 'reconcile'; from: Date; to: Date; repair: boolean; kinds?: SeriesKind[]; ids?: string[]; all: boolean; json: boolean }
+  | { name: 'quarantine'; action: 'list'; target?: StoreName; limit: number; json: boolean }
+  | { name: 'quarantine'; action: 'show' | 'retry' | 'discard'; id: string; json: boolean };
 
 export const USAGE = `Usage: npm run storage:cli -- <command> [options]
 
@@ -14,6 +16,10 @@ Commands:
   backfill  --from T --to T --source S     copy [from, to) from store S into the other store
   reconcile --from T --to T [--repair]     compare both stores per series and UTC day
                                            (counts, checksums, differences); --repair fixes them
+  quarantine list [--target S] [--limit N] rows a store refused, set aside (oldest first)
+  quarantine show ID                       one entry with its rows
+  quarantine retry ID                      write the rows into their store again (audited)
+  quarantine discard ID                    drop the entry; its rows go into the audit log (audited)
 
 Options:
   --from, --to     ISO-8601 instants (2026-01-20T00:00:00Z) or dates (2026-01-20 = midnight UTC)
@@ -21,6 +27,8 @@ Options:
   --kind           sensor | meter (default: both)
   --ids            comma-separated series ids (default: every id with data in the range)
   --all            reconcile: list every unit, not only those out of sync
+  --target         quarantine list: only rows refused by this store
+  --limit          quarantine list: entries to show (default 50, at most 1000)
   --json           print the full report as JSON on stdout
 
 Progress goes to stderr. Exit code: 0 ok, 1 error, 2 reconcile found differences it did not repair.`;
@@ -45,6 +53,7 @@ function store(name: string, v: string | undefined): StoreName {
 
 /** Parses `argv` (without node and script); throws CliUsageError naming the bad option. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
+  if (argv[0] === 'quarantine') return parseQuarantine(argv.slice(1));
   const [name, ...rest] = argv;
   const opts = new Map<string, string>();
   const flags = new Set<string>();
@@ -92,4 +101,32 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     default:
       throw new CliUsageError(name ? `unknown command "${name}"` : 'a command is required');
   }
+}
+
+const QUARANTINE_ID = /^(postgres|cassandra)\.[A-Za-z0-9-]+$/;
+
+function parseQuarantine(argv: readonly string[]): CliCommand {
+  const [action, ...rest] = argv;
+  const json = rest.includes('--json');
+  const args = rest.filter((a) => a !== '--json');
+  if (action === 'list') {
+    let target: StoreName | undefined;
+    let limit = 50;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '--target') target = store('target', args[++i]);
+      else if (a === '--limit') {
+        limit = Number(args[++i]);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliUsageError('--limit must be an integer from 1 to 1000');
+      } else throw new CliUsageError(`unexpected argument "${a}"`);
+    }
+    return { name: 'quarantine', action, limit, json, ...(target ? { target } : {}) };
+  }
+  if (action === 'show' || action === 'retry' || action === 'discard') {
+    const [id, ...extra] = args;
+    if (!id || !QUARANTINE_ID.test(id)) throw new CliUsageError(`quarantine ${action} needs an entry id like cassandra.<id> (see quarantine list)`);
+    if (extra.length > 0) throw new CliUsageError(`unexpected argument "${extra[0]}"`);
+    return { name: 'quarantine', action, id, json };
+  }
+  throw new CliUsageError(action ? `unknown quarantine action "${action}" (list, show, retry, discard)` : 'quarantine needs an action: list, show, retry or discard');
 }

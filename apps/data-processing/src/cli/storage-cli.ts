@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { userInfo } from 'os';
 import {
   BacklogReplayer,
   HybridStorageService,
+  QuarantineItem,
+  QuarantineService,
   ReconcileReport,
   StorageSyncService,
   SyncProgress,
 } from '@smartgrid/hybrid-storage';
+import { AuditEventsPublisher } from '@smartgrid/kafka';
 import { CliCommand, CliUsageError, parseCliArgs, USAGE } from './storage-cli.args';
 import { StorageCliModule } from './storage-cli.module';
 
@@ -55,8 +59,67 @@ function printReconcile(report: ReconcileReport, all: boolean): void {
   }
 }
 
+function printQuarantineItem(i: QuarantineItem): void {
+  out.log(
+    [i.id, i.target, i.kind, String(i.rowCount), i.quarantinedAt.toISOString(), String(i.attempts), String(i.retries), i.sample.map((s) => `${s.id}@${s.timestamp.toISOString()}`).join(' '), i.reason.slice(0, 120)].join('\t'),
+  );
+}
+
+/** Who ran the command, for the audit log: the OS account (there is no token here). */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli:unknown';
+  }
+}
+
+async function runQuarantine(cmd: Extract<CliCommand, { name: 'quarantine' }>, quarantine: QuarantineService, audit: () => AuditEventsPublisher): Promise<number> {
+  if (cmd.action === 'list') {
+    const page = await quarantine.list({ limit: cmd.limit, ...(cmd.target ? { target: cmd.target } : {}) });
+    if (cmd.json) return out.log(JSON.stringify(page, null, 2)), 0;
+    const status = await quarantine.status();
+    out.log(`quarantine: ${status.entries} entries, ${status.rows} rows${status.oldestAgeMs === null ? '' : `, oldest ${Math.round(status.oldestAgeMs / 1000)} s`}`);
+    if (page.items.length > 0) out.log(['id', 'refused by', 'kind', 'rows', 'quarantined at', 'attempts', 'retries', 'sample', 'reason'].join('\t'));
+    for (const i of page.items) printQuarantineItem(i);
+    for (const u of page.unreachable) out.log(`  quarantine in ${u.location} unreachable: ${u.error}`);
+    if (page.nextCursor) out.log(`(more: raise --limit)`);
+    return 0;
+  }
+  if (cmd.action === 'show') {
+    const item = await quarantine.get(cmd.id);
+    out.log(JSON.stringify(item, null, 2));
+    return 0;
+  }
+  const actor = cliActor();
+  if (cmd.action === 'retry') {
+    const r = await quarantine.retry(cmd.id);
+    await audit().publish({ actor, action: 'storage.quarantine.retry', resource: `storage/quarantine/${cmd.id}`, metadata: { state: r.state, refusedRows: r.refusedRows, ...(r.error ? { error: r.error.slice(0, 500) } : {}) } });
+    if (cmd.json) return out.log(JSON.stringify(r, null, 2)), 0;
+    out.log(`${cmd.id}: ${r.state}${r.refusedRows ? `, ${r.refusedRows} rows still refused` : ''}${r.error ? ` (${r.error})` : ''}`);
+    return r.state === 'replayed' ? 0 : 1;
+  }
+  const entry = await quarantine.get(cmd.id);
+  const discarded = await quarantine.discard(cmd.id);
+  await audit().publish({
+    actor,
+    action: 'storage.quarantine.discard',
+    resource: `storage/quarantine/${cmd.id}`,
+    metadata: { target: discarded.target, kind: discarded.kind, rowCount: discarded.rowCount, reason: discarded.reason.slice(0, 500), rows: JSON.parse(JSON.stringify(entry.rows)) as unknown },
+  });
+  out.log(`${cmd.id}: discarded (${discarded.rowCount} rows)`);
+  return 0;
+}
+
 async function run(cmd: CliCommand): Promise<number> {
-  const ctx = await NestFactory.createApplicationContext(StorageCliModule.register(), { logger: ['error', 'warn'] });
+  // Commands that change stored data are audited on `audit-events`, so they need Kafka.
+  const audited =
+    cmd.name === 'replay' ||
+    cmd.name === 'backfill' ||
+    (cmd.name === 'reconcile' && cmd.repair) ||
+    (cmd.name === 'quarantine' && (cmd.action === 'retry' || cmd.action === 'discard'));
+  const ctx = await NestFactory.createApplicationContext(StorageCliModule.register({ audit: audited }), { logger: ['error', 'warn'] });
+  const auditor = (): AuditEventsPublisher => ctx.get(AuditEventsPublisher);
   try {
     const storage = ctx.get(HybridStorageService);
     const sync = ctx.get(StorageSyncService);
@@ -73,6 +136,7 @@ async function run(cmd: CliCommand): Promise<number> {
         const before = await storage.getBacklogStatus();
         out.progress(`replaying ${before.entries} entries (${before.rows} rows)…`);
         const report = await ctx.get(BacklogReplayer).drainNow();
+        await auditor().publish({ actor: cliActor(), action: 'storage.replay', resource: 'storage/backlog', metadata: { targets: report.targets.map((t) => ({ ...t })) } });
         if (cmd.json) return out.log(JSON.stringify(report, null, 2)), 0;
         for (const t of report.targets) out.log(`${t.target}: ${t.state}, ${t.entries} entries, ${t.rows} rows${t.error ? ` (${t.error})` : ''}`);
         const after = await storage.getBacklogStatus();
@@ -81,6 +145,12 @@ async function run(cmd: CliCommand): Promise<number> {
       }
       case 'backfill': {
         const report = await sync.backfill({ ...cmd, onProgress: progressPrinter('backfill') });
+        await auditor().publish({
+          actor: cliActor(),
+          action: 'storage.backfill',
+          resource: `storage/${cmd.target}`,
+          metadata: { from: cmd.from.toISOString(), to: cmd.to.toISOString(), source: cmd.source, target: cmd.target, kinds: report.kinds },
+        });
         if (cmd.json) return out.log(JSON.stringify(report, null, 2)), 0;
         for (const k of report.kinds) out.log(`${k.kind}: ${k.ids} series, ${k.units} series-days, ${k.rows} rows copied ${cmd.source} -> ${cmd.target}`);
         const secs = report.durationMs / 1000;
@@ -88,8 +158,18 @@ async function run(cmd: CliCommand): Promise<number> {
         out.log(`done in ${secs.toFixed(1)} s (${Math.round(rows / Math.max(secs, 0.001))} rows/s)`);
         return 0;
       }
+      case 'quarantine':
+        return await runQuarantine(cmd, ctx.get(QuarantineService), auditor);
       case 'reconcile': {
         const report = await sync.reconcile({ ...cmd, onProgress: progressPrinter(cmd.repair ? 'repair' : 'reconcile') });
+        if (cmd.repair) {
+          await auditor().publish({
+            actor: cliActor(),
+            action: 'storage.reconcile.repair',
+            resource: 'storage/both',
+            metadata: { from: cmd.from.toISOString(), to: cmd.to.toISOString(), totals: report.totals },
+          });
+        }
         if (cmd.json) out.log(JSON.stringify(report, null, 2));
         else printReconcile(report, cmd.all);
         const unresolved = report.units.some((u) => !u.inSync && !u.repaired?.verified);

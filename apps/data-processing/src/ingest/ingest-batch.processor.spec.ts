@@ -57,7 +57,7 @@ function setup(storeImpl: (readings: unknown[]) => Promise<WriteResult>) {
     getBacklogStatus: jest.fn(async () => ({ targets: {} })),
   };
   const registry = new Registry();
-  const metrics = new IngestMetrics(registry, storage as never);
+  const metrics = new IngestMetrics(registry, storage as never, { status: jest.fn(async () => ({ targets: {}, oldestAgeMs: null })) } as never);
   const settings = { ...readIngestSettings({}), retryInitialMs: 10, retryMaxMs: 20 };
   const processor = new IngestBatchProcessor(storage as never, metrics, settings);
   return { processor, storage, stored, registry };

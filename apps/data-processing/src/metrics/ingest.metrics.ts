@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HybridStorageService, StoreOutcome, WriteResult } from '@smartgrid/hybrid-storage';
+import { HybridStorageService, QuarantineService, StoreOutcome, WriteResult } from '@smartgrid/hybrid-storage';
 import { METRICS_REGISTRY } from '@smartgrid/observability';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -19,10 +19,15 @@ export class IngestMetrics {
   readonly writeRetries: Counter<'topic'>;
   readonly consumerLag: Gauge<'topic' | 'partition'>;
   readonly backlogRows: Gauge<'target'>;
+  readonly quarantineEntries: Gauge<'target'>;
+  readonly quarantineRows: Gauge<'target'>;
+  readonly quarantineOldestSeconds: Gauge;
+  readonly quarantined: Counter<'store' | 'kind'>;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
     storage: HybridStorageService,
+    quarantine: QuarantineService,
   ) {
     const registers = [registry];
     this.ingested = new Counter({
@@ -88,6 +93,47 @@ export class IngestMetrics {
         for (const [target, t] of Object.entries(status.targets)) this.set({ target }, t.rows);
       },
     });
+    // One status read per scrape serves the three quarantine gauges.
+    let pending: ReturnType<QuarantineService['status']> | null = null;
+    const quarantineStatus = () => {
+      pending ??= quarantine.status().finally(() => setTimeout(() => (pending = null), 1000).unref());
+      return pending.catch(() => null);
+    };
+    this.quarantineEntries = new Gauge({
+      name: 'smartgrid_storage_quarantine_entries',
+      help: 'Quarantine entries (rows a store refused, set aside), per store that refused them',
+      labelNames: ['target'],
+      registers,
+      async collect() {
+        const status = await quarantineStatus();
+        if (status) for (const [target, t] of Object.entries(status.targets)) this.set({ target }, t.entries);
+      },
+    });
+    this.quarantineRows = new Gauge({
+      name: 'smartgrid_storage_quarantine_rows',
+      help: 'Rows in quarantine, per store that refused them',
+      labelNames: ['target'],
+      registers,
+      async collect() {
+        const status = await quarantineStatus();
+        if (status) for (const [target, t] of Object.entries(status.targets)) this.set({ target }, t.rows);
+      },
+    });
+    this.quarantineOldestSeconds = new Gauge({
+      name: 'smartgrid_storage_quarantine_oldest_seconds',
+      help: 'Age of the oldest quarantine entry (0 when there is none)',
+      registers,
+      async collect() {
+        const status = await quarantineStatus();
+        if (status) this.set(Math.round((status.oldestAgeMs ?? 0) / 1000));
+      },
+    });
+    this.quarantined = new Counter({
+      name: 'smartgrid_storage_rows_refused_total',
+      help: 'Rows a store refused on the write path (set aside in quarantine, or dead-lettered when every store refused them)',
+      labelNames: ['store', 'kind'],
+      registers,
+    });
   }
 
   recordWrite(kind: 'sensor' | 'meter', result: Pick<WriteResult, 'outcomes'>): void {
@@ -97,5 +143,6 @@ export class IngestMetrics {
   recordOutcome(kind: 'sensor' | 'meter', o: StoreOutcome): void {
     this.storeWriteSeconds.observe({ store: o.store, kind }, o.latencyMs / 1000);
     if (!o.ok) this.storeWriteErrors.inc({ store: o.store, kind });
+    if (o.refusedRows) this.quarantined.inc({ store: o.store, kind }, o.refusedRows);
   }
 }

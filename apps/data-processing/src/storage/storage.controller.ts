@@ -1,7 +1,9 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, InternalServerErrorException, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Role, Roles } from '@smartgrid/auth';
-import { BacklogReplayer, StorageSyncService } from '@smartgrid/hybrid-storage';
+import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { BacklogReplayer, messageOf, StorageSyncService } from '@smartgrid/hybrid-storage';
+import { AuditEventsPublisher } from '@smartgrid/kafka';
 import { ReconcileQuery } from '../aggregates/query.dto';
 import { toHttpError } from '../aggregates/storage-errors';
 import { DAY, resolveRange } from '../aggregates/time-range';
@@ -21,6 +23,7 @@ export class StorageController {
     private readonly status: StorageStatusService,
     private readonly replayer: BacklogReplayer,
     private readonly sync: StorageSyncService,
+    private readonly audit: AuditEventsPublisher,
   ) {}
 
   @Get('status')
@@ -36,10 +39,21 @@ export class StorageController {
   @HttpCode(200)
   @Roles(Role.Operator)
   @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiOperation({ summary: 'Drain the replication backlog now (joins a pass already running)' })
-  @ApiOkResponse({ description: 'ReplayReport: { startedAt, durationMs, targets: [{ target, state, entries, rows, error? }] }' })
-  replay() {
-    return this.replayer.drainNow();
+  @ApiOperation({ summary: 'Drain the replication backlog now (joins a pass already running; audited)' })
+  @ApiOkResponse({ description: 'ReplayReport: { startedAt, durationMs, targets: [{ target, state, entries, rows, quarantinedRows, deferred, error? }] }' })
+  async replay(@CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta) {
+    const report = await this.replayer.drainNow();
+    try {
+      await this.audit.publish({
+        actor: user.username,
+        action: 'storage.replay',
+        resource: 'storage/backlog',
+        metadata: { targets: report.targets.map((t) => ({ ...t })), requestId: meta.requestId, clientAddress: meta.clientAddress },
+      });
+    } catch (err) {
+      throw new InternalServerErrorException(`the replay ran, but its audit event could not be published: ${messageOf(err)}`);
+    }
+    return report;
   }
 
   @Get('reconcile')

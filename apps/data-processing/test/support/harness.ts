@@ -29,11 +29,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Boots data-processing in-process on its own database, keyspace and topic prefix. */
-export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
+/**
+ * Boots data-processing in-process on its own database, keyspace and topic prefix.
+ * `beforeApp` runs once those exist and before the app starts (e.g. to stop a server).
+ */
+export async function startHarness(overrides: Record<string, string> = {}, beforeApp?: () => void): Promise<Harness> {
   const stack = await setupTestStack({ INGEST_MAX_WAIT_MS: '50', ...overrides });
   let app: INestApplication | undefined;
   try {
+    beforeApp?.();
     app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
     const port = await startApp(app, 0);
     await whenIngestAssigned(app, 120_000);

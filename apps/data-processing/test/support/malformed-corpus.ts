@@ -75,6 +75,11 @@ export function malformedCorpus(idPrefix: string, nowMs = Date.now()): Malformed
     { name: 'timestamp is a boolean', topic: 'sensor', key: sid, value: j({ ...s, timestamp: false }), code: 'wrong_type', field: 'timestamp' },
     { name: 'unit is a number', topic: 'sensor', key: sid, value: j({ ...s, unit: 5 }), code: 'wrong_type', field: 'unit' },
     { name: 'metadata is an array', topic: 'sensor', key: sid, value: j({ ...s, metadata: ['2.1'] }), code: 'wrong_type', field: 'metadata' },
+    // PostgreSQL's jsonb refuses both; once they jammed replication (the stores must never see them).
+    { name: 'metadata with an unpaired surrogate', topic: 'sensor', key: sid, value: j({ ...s, metadata: { x: '\ud800' } }), code: 'bad_format', field: 'metadata.x' },
+    { name: 'metadata with a NUL character', topic: 'sensor', key: sid, value: j({ ...s, metadata: { x: '\u0000' } }), code: 'bad_format', field: 'metadata.x' },
+    { name: 'nested metadata key with NUL', topic: 'sensor', key: sid, value: j({ ...s, metadata: { a: { ['b\u0000']: 1 } } }), code: 'bad_format', field: 'metadata.a.(key)' },
+    { name: 'meter metadata with an unpaired surrogate', topic: 'meter', key: mid, value: j({ ...m, metadata: { note: 'x\udfff' } }), code: 'bad_format', field: 'metadata.note' },
     { name: 'location is a string', topic: 'sensor', key: sid, value: j({ ...s, location: '41.33,19.82' }), code: 'wrong_type', field: 'location' },
     { name: 'latitude out of range', topic: 'sensor', key: sid, value: j({ ...s, location: { lat: 141.3, lon: 19.8 } }), code: 'out_of_range', field: 'location.lat' },
     { name: 'longitude missing', topic: 'sensor', key: sid, value: j({ ...s, location: { lat: 41.3 } }), code: 'required', field: 'location.lon' },

@@ -108,18 +108,17 @@ export class CassandraQuarantineStore implements QuarantineStore {
     for (const target of this.targets()) {
       const s: BacklogTargetStatus = { target, entries: 0, rows: 0, oldestCreatedAt: null };
       for (const day of await this.days(target)) {
-        const rs = await this.client.execute(
-          'SELECT COUNT(*) AS n, SUM(row_count) AS r, MIN(id) AS first FROM replication_quarantine WHERE target = ? AND day = ?',
-          [target, day],
-          Q,
-        );
+        const rs = await this.client.execute('SELECT COUNT(*) AS n, SUM(row_count) AS r FROM replication_quarantine WHERE target = ? AND day = ?', [target, day], Q);
         const row = rs.first();
         const n = Number(row?.get('n') ?? 0);
         if (n === 0) continue;
         s.entries += n;
         s.rows += Number(row?.get('r') ?? 0);
-        const first = row?.get('first') as types.TimeUuid | null;
-        if (!s.oldestCreatedAt && first) s.oldestCreatedAt = first.getDate();
+        if (!s.oldestCreatedAt) {
+          // Days are visited oldest first and ids are in time order within a day.
+          const first = (await this.client.execute('SELECT id FROM replication_quarantine WHERE target = ? AND day = ? LIMIT 1', [target, day], Q)).first();
+          if (first) s.oldestCreatedAt = (first.get('id') as types.TimeUuid).getDate();
+        }
       }
       if (s.entries > 0) out.push(s);
     }

@@ -38,8 +38,9 @@ export const SENSOR_SERIES: SeriesOps<SensorReading, SensorReadingRecord> = {
     timestamp: r.timestamp,
     source,
   }),
-  // The value is what a reading is; type and unit describe the sensor and may be joined in.
-  canonical: (r) => `${r.timestamp.getTime()}|${num(r.value)}`,
+  // Every field both stores keep per reading. The sensor type is not one: PostgreSQL keeps it
+  // on the sensor (the registry may correct it), Cassandra with each reading.
+  canonical: (r) => `${r.timestamp.getTime()}|${num(r.value)}|${r.unit ?? ''}`,
 };
 
 export const METER_SERIES: SeriesOps<MeterReading, MeterReadingRecord> = {

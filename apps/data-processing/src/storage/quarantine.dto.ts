@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export const MAX_QUARANTINE_PAGE = 200;
+
+export class QuarantineQuery {
+  @ApiPropertyOptional({ enum: ['postgres', 'cassandra'], description: 'Only rows refused by this store' })
+  @IsOptional()
+  @IsIn(['postgres', 'cassandra'])
+  target?: 'postgres' | 'cassandra';
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_QUARANTINE_PAGE, default: 50, description: 'Entries per page, oldest first' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_QUARANTINE_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  cursor?: string;
+}
+
+export class QuarantineIdParams {
+  @ApiProperty({ description: 'Quarantine entry id: `<store holding it>.<id there>`', example: 'cassandra.2f1c6e80-cf3a-11f0-8de9-0242ac120002' })
+  @IsString()
+  @Length(3, 200)
+  @Matches(/^(postgres|cassandra)\.[A-Za-z0-9-]+$/, { message: 'id must look like <postgres|cassandra>.<id>' })
+  id!: string;
+}
