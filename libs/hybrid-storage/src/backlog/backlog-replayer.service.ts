@@ -88,10 +88,14 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
     await this.running?.catch(() => undefined);
   }
 
-  /** Runs one full pass now, or joins the one in flight. */
-  drainNow(): Promise<ReplayReport> {
+  /**
+   * Runs one full pass now, or joins the one in flight. An explicit call looks at every
+   * backlog even when this process believes it empty (another instance, or a tool, may have
+   * left entries); the timer's passes skip a backlog known to be empty for a while.
+   */
+  drainNow(opts: { thorough?: boolean } = { thorough: true }): Promise<ReplayReport> {
     if (!this.running) {
-      this.running = this.pass().finally(() => {
+      this.running = this.pass(opts.thorough !== false).finally(() => {
         this.running = undefined;
       });
     }
@@ -101,7 +105,7 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.drainNow()
+      this.drainNow({ thorough: false })
         .catch((err: unknown) => this.logger.error(`replay pass failed: ${messageOf(err)}`))
         .finally(() => {
           if (!this.stopped) this.schedule(this.settings.replay.intervalMs);
@@ -110,23 +114,23 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
     this.timer.unref();
   }
 
-  private async pass(): Promise<ReplayReport> {
+  private async pass(thorough: boolean): Promise<ReplayReport> {
     const startedAt = new Date();
     const targets: ReplayTargetReport[] = [];
     for (const store of this.stores) {
       const holders = this.backlog.holdersFor(store.name);
       if (holders.length === 0) continue;
-      targets.push(await this.drainTarget(store, holders));
+      targets.push(await this.drainTarget(store, holders, thorough));
     }
     return { startedAt, durationMs: Date.now() - startedAt.getTime(), targets };
   }
 
-  private async drainTarget(store: TimeSeriesStore, holders: BacklogStore[]): Promise<ReplayTargetReport> {
+  private async drainTarget(store: TimeSeriesStore, holders: BacklogStore[], thorough: boolean): Promise<ReplayTargetReport> {
     const report: ReplayTargetReport = { target: store.name, state: 'drained', entries: 0, rows: 0, quarantinedRows: 0, deferred: 0 };
     // Skip the ping and claims while this process knows the backlog is empty; look again now
     // and then anyway, since another instance may have left entries behind.
     const verifiedAt = this.verifiedEmptyAt.get(store.name) ?? 0;
-    if (this.backlog.hasPending(store.name) === false && Date.now() - verifiedAt < EMPTY_RECHECK_MS) return report;
+    if (!thorough && this.backlog.hasPending(store.name) === false && Date.now() - verifiedAt < EMPTY_RECHECK_MS) return report;
     try {
       await this.ping(store);
     } catch (err) {
