@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AggregatesRepository } from '@smartgrid/postgres';
+import { AGGREGATES_STORE } from '@smartgrid/hybrid-storage';
+import { PostgresAggregatesStore } from '@smartgrid/postgres';
 
-/** Reads of the aggregate tables (kept by PostgreSQL triggers, see aggregatesMigrations). */
+/** The aggregates port, bound to its PostgreSQL adapter (kept by triggers, see aggregatesMigrations). */
 @Module({
-  providers: [AggregatesRepository],
-  exports: [AggregatesRepository],
+  providers: [{ provide: AGGREGATES_STORE, useClass: PostgresAggregatesStore }],
+  exports: [AGGREGATES_STORE],
 })
 export class AggregatesModule {}

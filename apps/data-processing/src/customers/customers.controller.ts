@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
-import { AggregatesRepository } from '@smartgrid/postgres';
-import { ConsumptionQuery, IdParams } from '../aggregates/query.dto';
-import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../aggregates/time-range';
+import { AGGREGATES_STORE, AggregatesStore } from '@smartgrid/hybrid-storage';
+import { ConsumptionQuery, IdParams } from '../common/query.dto';
+import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range';
 
 export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;
 export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
@@ -15,7 +15,7 @@ export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
 @Roles(Role.Viewer)
 @Controller('api/customers')
 export class CustomersController {
-  constructor(private readonly aggregates: AggregatesRepository) {}
+  constructor(@Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore) {}
 
   /**
    * Energy used by all of a customer's meters per UTC day or month, derived from their

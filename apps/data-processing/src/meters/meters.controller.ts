@@ -2,9 +2,9 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
 import { HybridStorageService } from '@smartgrid/hybrid-storage';
-import { IdParams, ReadingsQuery } from '../aggregates/query.dto';
-import { toHttpError } from '../aggregates/storage-errors';
-import { DAY, resolveRange } from '../aggregates/time-range';
+import { IdParams, ReadingsQuery } from '../common/query.dto';
+import { toHttpError } from '../common/storage-http-errors';
+import { DAY, resolveRange } from '../common/time-range';
 import { MAX_READINGS_SPAN_MS } from '../sensors/sensors.controller';
 
 @ApiTags('meters')

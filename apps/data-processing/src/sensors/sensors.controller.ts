@@ -1,11 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
-import { HybridStorageService } from '@smartgrid/hybrid-storage';
-import { AggregatesRepository } from '@smartgrid/postgres';
-import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../aggregates/query.dto';
-import { toHttpError } from '../aggregates/storage-errors';
-import { DAY, resolveRange } from '../aggregates/time-range';
+import { AGGREGATES_STORE, AggregatesStore, HybridStorageService } from '@smartgrid/hybrid-storage';
+import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
+import { toHttpError } from '../common/storage-http-errors';
+import { DAY, resolveRange } from '../common/time-range';
 
 /** Readings may be asked for at most this far back in one request. */
 export const MAX_READINGS_SPAN_MS = 31 * DAY;
@@ -21,7 +20,7 @@ export const MAX_DAILY_SPAN_MS = 3660 * DAY;
 export class SensorsController {
   constructor(
     private readonly storage: HybridStorageService,
-    private readonly aggregates: AggregatesRepository,
+    @Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore,
   ) {}
 
   @Get(':id/readings')

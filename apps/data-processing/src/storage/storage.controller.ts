@@ -4,9 +4,9 @@ import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { BacklogReplayer, messageOf, StorageSyncService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
-import { ReconcileQuery } from '../aggregates/query.dto';
-import { toHttpError } from '../aggregates/storage-errors';
-import { DAY, resolveRange } from '../aggregates/time-range';
+import { ReconcileQuery } from '../common/query.dto';
+import { toHttpError } from '../common/storage-http-errors';
+import { DAY, resolveRange } from '../common/time-range';
 import { StorageStatusService } from './storage-status.service';
 
 /** Reconcile reads both stores day by day: keep one request bounded. */

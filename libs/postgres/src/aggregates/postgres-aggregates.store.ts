@@ -1,45 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import type {
+  AggregatesStore,
+  ConsumptionInterval,
+  CustomerConsumption,
+  MeterConsumption,
+  SensorAggregate,
+  SensorBucketInterval,
+} from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
 
-export type SensorBucketInterval = 'hour' | 'day';
-export type ConsumptionInterval = 'day' | 'month';
-
-export interface SensorAggregateRow {
-  bucketStart: Date;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
-  avg: number;
-}
-
-export interface MeterConsumptionRow {
-  day: string;
-  customerId: string;
-  consumptionKwh: number;
-  readings: number;
-  registerResets: number;
-}
-
-export interface CustomerConsumptionRow {
-  /** YYYY-MM-DD (day) or YYYY-MM (month), UTC. */
-  period: string;
-  consumptionKwh: number;
-  meters: number;
-  readings: number;
-  registerResets: number;
-}
-
 /**
- * Reads of sensor_aggregates and consumption_aggregates (kept by the triggers in
+ * AggregatesStore over sensor_aggregates and consumption_aggregates (kept by the triggers in
  * `aggregatesMigrations`). Ranges are half-open: [from, to); sensor buckets are returned when
  * they overlap the range.
  */
 @Injectable()
-export class AggregatesRepository {
+export class PostgresAggregatesStore implements AggregatesStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async sensorAggregates(sensorId: string, interval: SensorBucketInterval, from: Date, to: Date): Promise<SensorAggregateRow[]> {
+  async sensorAggregates(sensorId: string, interval: SensorBucketInterval, from: Date, to: Date): Promise<SensorAggregate[]> {
     const rows: { bucket_start: Date; count: string; min: number; max: number; sum: number; avg: number }[] = await this.dataSource.query(
       `SELECT bucket_start, count, min, max, sum, avg
          FROM sensor_aggregates
@@ -53,7 +32,7 @@ export class AggregatesRepository {
   }
 
   /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
-  async meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumptionRow[]> {
+  async meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumption[]> {
     const rows: { day: string; customer_id: string; consumption_kwh: number; readings: number; register_resets: number }[] =
       await this.dataSource.query(
         `SELECT to_char(day, 'YYYY-MM-DD') AS day, customer_id, consumption_kwh, readings, register_resets
@@ -71,7 +50,7 @@ export class AggregatesRepository {
     }));
   }
 
-  async customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumptionRow[]> {
+  async customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumption[]> {
     const period = interval === 'day' ? `to_char(day, 'YYYY-MM-DD')` : `to_char(date_trunc('month', day), 'YYYY-MM')`;
     const rows: { period: string; kwh: number; meters: string; readings: string; resets: string }[] = await this.dataSource.query(
       `SELECT ${period} AS period, sum(consumption_kwh) AS kwh, count(DISTINCT meter_id) AS meters,

@@ -1,0 +1,47 @@
+export type SensorBucketInterval = 'hour' | 'day';
+export type ConsumptionInterval = 'day' | 'month';
+
+/** One sensor's readings summarised over one hour or UTC day. */
+export interface SensorAggregate {
+  bucketStart: Date;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  avg: number;
+}
+
+/** One meter's consumption on one UTC day, derived from its cumulative register. */
+export interface MeterConsumption {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  customerId: string;
+  consumptionKwh: number;
+  readings: number;
+  registerResets: number;
+}
+
+/** A customer's consumption over one period, summed over its meters. */
+export interface CustomerConsumption {
+  /** YYYY-MM-DD (day) or YYYY-MM (month), UTC. */
+  period: string;
+  consumptionKwh: number;
+  meters: number;
+  readings: number;
+  registerResets: number;
+}
+
+/**
+ * Reads of the aggregates kept as readings are written (sensor buckets, daily consumption).
+ * Ranges are half-open, [from, to); sensor buckets are returned when they overlap the range.
+ * Maintaining them is the adapter's business (PostgreSQL does it with triggers, so Kafka
+ * redelivery, backlog replay and repair count each reading once).
+ */
+export interface AggregatesStore {
+  sensorAggregates(sensorId: string, interval: SensorBucketInterval, from: Date, to: Date): Promise<SensorAggregate[]>;
+  /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
+  meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumption[]>;
+  customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumption[]>;
+}
+
+export const AGGREGATES_STORE = Symbol('AGGREGATES_STORE');
