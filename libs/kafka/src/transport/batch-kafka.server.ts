@@ -89,6 +89,11 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
   /** Transactional producer for side outputs, created on first use; one transaction at a time. */
   private txnProducer: Promise<Producer> | undefined;
   private txnQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * Stable for this server's life (a replacement producer must fence the old one), unique per
+   * instance (instances must not fence each other).
+   */
+  private readonly transactionalId: string;
 
   constructor(options: KafkaTransportOptions, topicPrefix: string, batchOptions: BatchModeOptions = {}) {
     super(options, topicPrefix);
@@ -98,6 +103,7 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
       restartDelayMs: batchOptions.restartDelayMs ?? 5000,
       heartbeatIntervalMs: batchOptions.heartbeatIntervalMs ?? 3000,
     };
+    this.transactionalId = `${this.groupId}-side-outputs-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
   /** Times this server's consumer joined its group (1 in a steady run; each rebalance adds one). */
@@ -240,13 +246,18 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
 
   /**
    * Produces the side outputs and commits `lastOffset + 1` in one Kafka transaction. A failed
-   * transaction is aborted and tried again (heartbeating) while this consumer still owns the
-   * partition; if it loses it, nothing was produced or committed and the batch is redelivered.
+   * transaction may still have committed (the commit reached the coordinator, its answer did
+   * not): the producer is replaced by a new one with the same transactional id, which makes
+   * the coordinator finish or abort whatever was pending, and the group's committed offset
+   * then tells whether to try again. So it is retried (heartbeating) until it is known
+   * committed, exactly once, while this consumer owns the partition; if it loses it, the
+   * batch is redelivered to the new owner.
    */
   private async commitWithSideOutputs(topic: string, partition: number, lastOffset: string, outputs: SideOutput[], batch: KafkaBatch): Promise<void> {
     const next = (BigInt(lastOffset) + 1n).toString();
     for (let attempt = 1; batch.shouldContinue(); attempt++) {
       try {
+        if (attempt > 1 && (await this.committedAtLeast(topic, partition, next))) return;
         await this.inTransaction(async (producer) => {
           const txn = await producer.transaction();
           try {
@@ -262,11 +273,28 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
         });
         return;
       } catch (err) {
+        await this.resetTxnProducer();
         const delay = Math.min(MAX_TXN_RETRY_MS, 250 * 2 ** Math.min(attempt - 1, 10));
-        this.logger.warn(`${topic}[${partition}] transaction committing ${next} with ${outputs.reduce((n, o) => n + o.messages.length, 0)} records failed (attempt ${attempt}): ${messageOf(err)}; retrying in ${delay} ms`);
+        this.logger.warn(
+          `${topic}[${partition}] transaction committing ${next} with ${outputs.reduce((n, o) => n + o.messages.length, 0)} records failed (attempt ${attempt}): ${messageOf(err)}; retrying in ${delay} ms`,
+        );
         await batch.heartbeat().catch(() => undefined);
         await sleep(delay);
       }
+    }
+  }
+
+  /** Whether the group's committed offset for the partition has reached `offset` (a transaction did commit). */
+  private async committedAtLeast(topic: string, partition: number, offset: string): Promise<boolean> {
+    if (!this.client) return false;
+    const admin = this.client.admin();
+    await admin.connect();
+    try {
+      const [t] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+      const committed = t?.partitions.find((p) => p.partition === partition)?.offset;
+      return committed !== undefined && Number(committed) >= 0 && BigInt(committed) >= BigInt(offset);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -287,17 +315,23 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
     return run;
   }
 
+  /** Drops the producer after a failure; the next one (same transactional id) fences it and settles its transaction. */
+  private async resetTxnProducer(): Promise<void> {
+    const old = this.txnProducer;
+    this.txnProducer = undefined;
+    if (old) await old.then((p) => p.disconnect()).catch(() => undefined);
+  }
+
   private async createTxnProducer(): Promise<Producer> {
     if (!this.client) throw new Error('Kafka client not started');
-    // Unique per instance: transactional ids fence each other, and instances must not.
     const producer = this.client.producer({
-      transactionalId: `${this.groupId}-side-outputs-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-      // A transaction left open by a crashed instance holds back read_committed readers of
-      // the topics it wrote to until the broker aborts it: keep that short (ours take ms).
-      transactionTimeout: 20_000,
+      transactionalId: this.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // A transaction left open by a crashed instance holds back read_committed readers of
+      // the topics it wrote to until the broker aborts it: keep that short (ours take ms).
+      transactionTimeout: 20_000,
     });
     await producer.connect();
     return producer;

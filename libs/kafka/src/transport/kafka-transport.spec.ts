@@ -62,6 +62,9 @@ describe('BatchKafkaServer', () => {
     // A fake kafkajs client whose transactional producer records what each transaction did.
     const txns: { sent: { topic: string; n: number }[]; offsets: unknown[]; state: 'open' | 'committed' | 'aborted' }[] = [];
     let failCommits = 0;
+    let lostAnswers = 0;
+    const committedOffsets = new Map<string, string>();
+    const producers: unknown[] = [];
     const producer = {
       connect: jest.fn(async () => undefined),
       disconnect: jest.fn(async () => undefined),
@@ -74,16 +77,33 @@ describe('BatchKafkaServer', () => {
           commit: async () => {
             if (failCommits-- > 0) throw new Error('coordinator not available');
             t.state = 'committed';
+            for (const o of t.offsets as { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }[]) {
+              for (const tp of o.topics) for (const p of tp.partitions) committedOffsets.set(`${tp.topic}|${p.partition}`, p.offset);
+            }
+            // The commit landed but its answer was lost on the way back.
+            if (lostAnswers-- > 0) throw new Error('Connection closed');
           },
-          abort: async () => void (t.state = 'aborted'),
+          abort: async () => {
+            if (t.state === 'open') t.state = 'aborted';
+          },
         };
       }),
     };
-    const kafkaClient = { producer: jest.fn(() => producer) };
+    const admin = {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchOffsets: async ({ topics }: { topics: string[] }) =>
+        topics.map((topic) => ({ topic, partitions: [{ partition: 2, offset: committedOffsets.get(`${topic}|2`) ?? '-1' }] })),
+    };
+    const kafkaClient = {
+      producer: jest.fn(() => (producers.push(producer), producer)),
+      admin: () => admin,
+    };
     (server as unknown as { client: unknown }).client = kafkaClient;
     const stop = () => (running = false);
     const failNextCommits = (n: number) => (failCommits = n);
-    return { server, received, commitOffsets, resolveOffset, consumer, payload, heartbeat, txns, kafkaClient, stop, failNextCommits };
+    const loseNextCommitAnswers = (n: number) => (lostAnswers = n);
+    return { server, received, commitOffsets, resolveOffset, consumer, payload, heartbeat, txns, kafkaClient, stop, failNextCommits, loseNextCommitAnswers, producers };
   }
 
   it('is chosen by { batch: true }; the default stays per message', () => {
@@ -147,11 +167,21 @@ describe('BatchKafkaServer', () => {
     expect(t.kafkaClient.producer).toHaveBeenCalledWith(expect.objectContaining({ idempotent: true, transactionalId: expect.stringMatching(/^grp-side-outputs-/) }));
   });
 
-  it('aborts a failed transaction and tries again, so the records are committed exactly once', async () => {
+  it('aborts a failed transaction and tries again with a fresh producer (same transactional id), committing exactly once', async () => {
     const t = setup(() => ({ completed: true, produce: [{ topic: 'x.dlq', messages: [{ value: 'a' }] }] }));
     t.failNextCommits(2);
     await t.server.handleBatch(t.consumer, t.payload());
     expect(t.txns.map((x) => x.state)).toEqual(['aborted', 'aborted', 'committed']);
+    expect(t.producers).toHaveLength(3);
+    const ids = t.kafkaClient.producer.mock.calls.map((c) => (c as unknown as [{ transactionalId: string }])[0].transactionalId);
+    expect(new Set(ids).size).toBe(1);
+  }, 10_000);
+
+  it('does not run a transaction again when its commit landed but the answer was lost', async () => {
+    const t = setup(() => ({ completed: true, produce: [{ topic: 'x.dlq', messages: [{ value: 'a' }] }] }));
+    t.loseNextCommitAnswers(1);
+    await t.server.handleBatch(t.consumer, t.payload());
+    expect(t.txns.map((x) => x.state)).toEqual(['committed']);
   }, 10_000);
 
   it('gives up (nothing produced, nothing committed) once the partition is no longer its own', async () => {
