@@ -1,5 +1,4 @@
 import { runStack, waitFor } from '@smartgrid/testing';
-import request from 'supertest';
 import { Harness, json, startHarness } from '../../apps/data-processing/test/support/harness';
 import { sensorMessage } from '../../apps/data-processing/test/support/malformed-corpus';
 
@@ -37,18 +36,7 @@ describe('fault: Cassandra hangs (SIGSTOP) for longer than the session timeout',
     }
   }
 
-  const count = async (source: 'postgres' | 'cassandra'): Promise<number> => {
-    let n = 0;
-    for (const id of ids) {
-      const res = await request(h.baseUrl)
-        .get(`/api/sensors/${id}/readings`)
-        .query({ source, from: new Date(now - 7_200_000).toISOString(), to: new Date(now + 60_000).toISOString(), limit: 10_000 })
-        .set('Authorization', `Bearer ${h.tokens.viewer}`);
-      if (res.status !== 200) return -1;
-      n += (res.body as { count: number }).count;
-    }
-    return n;
-  };
+  const count = (source: 'postgres' | 'cassandra'): Promise<number> => h.countReadings(ids, source, new Date(now - 7_200_000), new Date(now + 60_000));
 
   it('keeps its group membership while the store hangs, and converges after', async () => {
     const before = await members();

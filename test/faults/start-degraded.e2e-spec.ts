@@ -37,18 +37,7 @@ describe.each(['cassandra', 'postgres'] as const)('data-processing starts withou
     return { code: res.status, body: res.body as Ready };
   };
 
-  const count = async (source: 'postgres' | 'cassandra'): Promise<number> => {
-    let n = 0;
-    for (const id of ids) {
-      const res = await request(h.baseUrl)
-        .get(`/api/sensors/${id}/readings`)
-        .query({ source, from: new Date(now - 7_200_000).toISOString(), to: new Date(now + 60_000).toISOString(), limit: 10_000 })
-        .set('Authorization', `Bearer ${h.tokens.viewer}`);
-      if (res.status !== 200) return -1;
-      n += (res.body as { count: number }).count;
-    }
-    return n;
-  };
+  const count = (source: 'postgres' | 'cassandra'): Promise<number> => h.countReadings(ids, source, new Date(now - 7_200_000), new Date(now + 60_000));
 
   it(`is ready but degraded, naming ${down}, with ${other} carrying the load`, async () => {
     const r = await ready();

@@ -43,7 +43,7 @@ export class CassandraModule {
               return connection;
             }
             try {
-              await connection.connectNow();
+              await connection.connectNow(options.connectAttempts ?? 5, options.connectRetryDelayMs ?? 2000);
             } catch (err) {
               await connection.close();
               throw err;

@@ -48,6 +48,7 @@ export {
 export type { Validated, ValidationReason } from './validation/reading-validation';
 export { decodeBacklogRows, encodeBacklogRows } from './backlog/backlog-codec';
 export { StoreHealth } from './health/store-health';
+export { StoreConnection } from './health/store-connection';
 export type { StoreDownState } from './health/store-health';
 export { BacklogService } from './backlog/backlog.service';
 export type { AppendedBacklog, BacklogStatus, BacklogTargetSummary } from './backlog/backlog.service';

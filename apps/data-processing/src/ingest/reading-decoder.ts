@@ -1,10 +1,7 @@
 import { decodeJsonObject } from '@smartgrid/kafka';
-import {
-  MeterReading,
-  SensorReading,
-  validateMeterReading,
-  validateSensorReading,
-} from '@smartgrid/hybrid-storage';
+import type { PayloadRejectCode } from '@smartgrid/kafka';
+import { MeterReading, SensorReading, validateMeterReading, validateSensorReading } from '@smartgrid/hybrid-storage';
+import type { ValidationReason } from '@smartgrid/hybrid-storage';
 
 /**
  * Turns the raw bytes of a Kafka message into a reading, or into the reason it is refused.
@@ -26,25 +23,13 @@ import {
  */
 
 export type RejectCode =
-  | 'payload_missing'
-  | 'payload_too_large'
-  | 'invalid_utf8'
-  | 'invalid_json'
-  | 'not_an_object'
+  | PayloadRejectCode
   | 'unknown_field'
   | 'key_mismatch'
   // every store refused a reading that passed validation (kept for safety; should not happen):
   | 'store_refused'
-  // hybrid-storage's ValidationReason values, passed through:
-  | 'required'
-  | 'wrong_type'
-  | 'empty'
-  | 'too_long'
-  | 'not_finite'
-  | 'negative'
-  | 'bad_format'
-  | 'out_of_range'
-  | 'unknown_value';
+  // hybrid-storage's field rules, passed through:
+  | ValidationReason;
 
 export interface Rejection {
   code: RejectCode;

@@ -4,6 +4,7 @@ import { HybridStorageService } from '@smartgrid/hybrid-storage';
 import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import { IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp, startApp, whenIngestAssigned } from '../../src/app';
 
@@ -26,6 +27,8 @@ export interface Harness {
   produce(logical: Logical, messages: OutMessage[]): Promise<void>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   storage: HybridStorageService;
+  /** Readings of these sensors in [from, to) as one store returns them through the API; -1 when it cannot answer. */
+  countReadings(ids: readonly string[], source: 'postgres' | 'cassandra', from: Date, to: Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,18 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
       },
       sql: (text, params) => dataSource.query(text, params),
       storage: app.get(HybridStorageService),
+      countReadings: async (ids, source, from, to) => {
+        let n = 0;
+        for (const id of ids) {
+          const res = await request(`http://127.0.0.1:${port}`)
+            .get(`/api/sensors/${encodeURIComponent(id)}/readings`)
+            .query({ source, from: from.toISOString(), to: to.toISOString(), limit: 10_000 })
+            .set('Authorization', `Bearer ${await mint(Role.Viewer)}`);
+          if (res.status !== 200) return -1;
+          n += (res.body as { count: number }).count;
+        }
+        return n;
+      },
       close: async () => {
         await producer.disconnect().catch(() => undefined);
         await theApp.close();

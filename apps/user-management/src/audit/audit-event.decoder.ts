@@ -1,4 +1,5 @@
 import { decodeJsonObject } from '@smartgrid/kafka';
+import type { PayloadRejectCode } from '@smartgrid/kafka';
 import { createHash } from 'node:crypto';
 import type { AuditDetails } from '@smartgrid/audit';
 
@@ -16,19 +17,7 @@ import type { AuditDetails } from '@smartgrid/audit';
  * - the message at most `maxBytes` (default 64 KiB), UTF-8.
  */
 
-export type AuditRejectCode =
-  | 'payload_missing'
-  | 'payload_too_large'
-  | 'invalid_utf8'
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'unknown_field'
-  | 'required'
-  | 'wrong_type'
-  | 'empty'
-  | 'too_long'
-  | 'bad_format'
-  | 'out_of_range';
+export type AuditRejectCode = PayloadRejectCode | 'unknown_field' | 'required' | 'wrong_type' | 'empty' | 'too_long' | 'bad_format' | 'out_of_range';
 
 export interface AuditRejection {
   code: AuditRejectCode;
