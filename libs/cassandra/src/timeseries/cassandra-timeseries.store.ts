@@ -4,7 +4,12 @@ import { Client, concurrent, types } from 'cassandra-driver';
 import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
 import { cassandraRefusalsClassified } from './cassandra-refusal';
-import { CASSANDRA_TIMESERIES_OPTIONS, CassandraTimeseriesOptions, DEFAULT_WRITE_CONCURRENCY } from './cassandra-timeseries.options';
+import {
+  CASSANDRA_TIMESERIES_OPTIONS,
+  CassandraTimeseriesOptions,
+  DEFAULT_PARTITION_BATCH_ROWS,
+  DEFAULT_WRITE_CONCURRENCY,
+} from './cassandra-timeseries.options';
 
 const INSERT_SENSOR = `INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit)
   VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`;
@@ -20,6 +25,8 @@ const SELECT_METER = `SELECT ts, customer_id, energy_kwh, power_kw, voltage, WRI
 const DAY_MS = 86_400_000;
 const FETCH_SIZE = 5000;
 const READ = { prepare: true, fetchSize: FETCH_SIZE, isIdempotent: true } as const;
+/** Upserts with their own write stamps: repeating one is harmless, so the driver may retry it. */
+const WRITE = { prepare: true, isIdempotent: true } as const;
 
 /** `YYYY-MM-DD` of the UTC day an instant falls in (Cassandra `date`). */
 export function dayBucket(t: Date): string {
@@ -82,6 +89,7 @@ const numberOrAbsent = (v: number | null): number | undefined => (v === null || 
 export class CassandraTimeSeriesStore implements TimeSeriesStore {
   readonly name = 'cassandra' as const;
   private readonly concurrency: number;
+  private readonly batchRows: number;
   /** (bucket, id) pairs already recorded in the bucket index tables by this process. */
   private readonly indexed = new Set<string>();
 
@@ -91,6 +99,7 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
     @Optional() @Inject(CASSANDRA_TIMESERIES_OPTIONS) options?: CassandraTimeseriesOptions,
   ) {
     this.concurrency = options?.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
+    this.batchRows = Math.max(1, options?.partitionBatchRows ?? DEFAULT_PARTITION_BATCH_ROWS);
   }
 
   async ping(): Promise<void> {
@@ -101,12 +110,12 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
     assertCassandraReady(this.connection);
-    const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
-      query: INSERT_SENSOR,
-      params: [r.sensorId, dayBucket(r.timestamp), r.timestamp, r.sensorType, r.value, r.unit ?? NO_UNIT, r.writtenAtUs],
-    }));
+    const queries = rows.map((r) => {
+      const day = dayBucket(r.timestamp);
+      return { partition: `${r.sensorId}|${day}`, query: INSERT_SENSOR, params: [r.sensorId, day, r.timestamp, r.sensorType, r.value, r.unit ?? NO_UNIT, r.writtenAtUs] };
+    });
     const index = this.newIndexPairs(rows.map((r) => [dayBucket(r.timestamp), r.sensorId] as const), 'd');
-    for (const [day, id] of index) queries.push({ query: INSERT_SENSOR_DAY, params: [day, id] });
+    for (const [day, id] of index) queries.push({ partition: `sensors_by_day|${day}|${id}`, query: INSERT_SENSOR_DAY, params: [day, id] });
     await this.run(queries);
     this.remember(index, 'd');
   }
@@ -114,12 +123,16 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
     assertCassandraReady(this.connection);
-    const queries: { query: string; params: unknown[] }[] = rows.map((r) => ({
-      query: INSERT_METER,
-      params: [r.meterId, monthBucket(r.timestamp), r.timestamp, r.customerId, r.energyKwh, r.powerKw ?? NO_NUMBER, r.voltage ?? NO_NUMBER, r.writtenAtUs],
-    }));
+    const queries = rows.map((r) => {
+      const month = monthBucket(r.timestamp);
+      return {
+        partition: `${r.meterId}|${month}`,
+        query: INSERT_METER,
+        params: [r.meterId, month, r.timestamp, r.customerId, r.energyKwh, r.powerKw ?? NO_NUMBER, r.voltage ?? NO_NUMBER, r.writtenAtUs],
+      };
+    });
     const index = this.newIndexPairs(rows.map((r) => [monthBucket(r.timestamp), r.meterId] as const), 'm');
-    for (const [month, id] of index) queries.push({ query: INSERT_METER_MONTH, params: [month, id] });
+    for (const [month, id] of index) queries.push({ partition: `meters_by_month|${month}|${id}`, query: INSERT_METER_MONTH, params: [month, id] });
     await this.run(queries);
     this.remember(index, 'm');
   }
@@ -200,16 +213,38 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
     return [...ids].sort();
   }
 
-  private async run(queries: { query: string; params: unknown[] }[]): Promise<void> {
-    // raiseOnFirstError: the batch fails as a whole (it will be retried or backlogged whole;
-    // rows already written are simply written again).
-    await cassandraRefusalsClassified(() =>
-      concurrent.executeConcurrent(this.client, queries, {
-        concurrencyLevel: this.concurrency,
-        raiseOnFirstError: true,
-        collectResults: false,
-      }),
-    );
+  /**
+   * Runs the statements: those of one partition together as UNLOGGED batches of up to
+   * `batchRows`, a lone statement on its own, `concurrency` requests in flight. The call fails
+   * as a whole on the first error (it will be retried or backlogged whole; rows already
+   * written are simply written again).
+   */
+  private async run(queries: { partition: string; query: string; params: unknown[] }[]): Promise<void> {
+    if (this.batchRows <= 1) {
+      await cassandraRefusalsClassified(() =>
+        concurrent.executeConcurrent(this.client, queries, { concurrencyLevel: this.concurrency, raiseOnFirstError: true, collectResults: false }),
+      );
+      return;
+    }
+    const byPartition = new Map<string, { query: string; params: unknown[] }[]>();
+    for (const q of queries) {
+      let list = byPartition.get(q.partition);
+      if (!list) byPartition.set(q.partition, (list = []));
+      list.push({ query: q.query, params: q.params });
+    }
+    const requests: { query: string; params: unknown[] }[][] = [];
+    for (const list of byPartition.values()) {
+      for (let i = 0; i < list.length; i += this.batchRows) requests.push(list.slice(i, i + this.batchRows));
+    }
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < requests.length) {
+        const group = requests[next++]!;
+        if (group.length === 1) await this.client.execute(group[0]!.query, group[0]!.params, WRITE);
+        else await this.client.batch(group, { ...WRITE, logged: false });
+      }
+    };
+    await cassandraRefusalsClassified(() => Promise.all(Array.from({ length: Math.min(this.concurrency, requests.length) }, worker)));
   }
 
   private newIndexPairs<B extends string | number>(pairs: (readonly [B, string])[], tag: string): [B, string][] {
