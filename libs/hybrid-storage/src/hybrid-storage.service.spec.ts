@@ -384,6 +384,55 @@ describe('QuarantineService', () => {
   });
 });
 
+describe('pages and streams', () => {
+  it('walks a range page by page from one store, every row exactly once, newest first', async () => {
+    const { service } = setup();
+    await service.storeSensorDataBatch(Array.from({ length: 25 }, (_, i) => sensor(i)));
+    const range = { from: T0, to: T0 + 3_600_000 };
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof service.getSensorPage>> = await service.getSensorPage('S-1', { ...range, limit: 10, cursor });
+      expect(page.source).toBe('cassandra');
+      seen.push(...page.records.map((r) => r.timestamp.getTime()));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => T0 + (24 - i) * 1000));
+  });
+
+  it('a cursor pins the store the walk started in, even for auto', async () => {
+    const { service, cs } = setup();
+    await service.storeSensorDataBatch(Array.from({ length: 4 }, (_, i) => sensor(i)));
+    const first = await service.getSensorPage('S-1', { from: T0, to: T0 + 60_000, limit: 2 });
+    cs.down = 'down';
+    await expect(service.getSensorPage('S-1', { from: T0, to: T0 + 60_000, limit: 2, cursor: first.nextCursor })).rejects.toBeInstanceOf(StorageReadError);
+  });
+
+  it('refuses a cursor it did not hand out for this series, naming the field', async () => {
+    const { service } = setup();
+    await service.storeSensorDataBatch([sensor(1), sensor(2)]);
+    const first = await service.getSensorPage('S-1', { from: T0, to: T0 + 60_000, limit: 1 });
+    await expect(service.getSensorPage('S-2', { from: T0, to: T0 + 60_000, limit: 1, cursor: first.nextCursor })).rejects.toMatchObject({ field: 'cursor' });
+    await expect(service.getMeterPage('S-1', { cursor: 'bm9wZQ' })).rejects.toMatchObject({ field: 'cursor' });
+  });
+
+  it('streams a whole range in pages, and stops querying when the consumer stops', async () => {
+    const { service, cs } = setup();
+    await service.storeMeterReadingBatch(Array.from({ length: 12 }, (_, i) => meter(i)));
+    const pages: number[] = [];
+    for await (const page of service.streamMeterReadings('M-1', { from: T0, to: T0 + 86_400_000 })) pages.push(page.length);
+    expect(pages).toEqual([12]);
+    const before = cs.calls;
+    const it = service.streamMeterReadings('M-1', { from: T0, to: T0 + 86_400_000 });
+    await it.next();
+    await it.return(undefined);
+    expect(cs.calls - before).toBe(1);
+  });
+});
+
 describe('reads', () => {
   it('tags records with their source and prefers Cassandra when it is a write target', async () => {
     const { service } = setup();

@@ -3,7 +3,7 @@ import type { BacklogStatus } from './backlog/backlog.service';
 import type { MeterReading, MeterReadingRecord, ReadSource, SensorReading, SensorReadingRecord, StoreName, WriteTarget } from './domain/readings';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from './hybrid-storage.settings';
 import { TIME_SERIES_STORES, TimeSeriesStore } from './ports/time-series-store.port';
-import { HybridReader, ReadOptions, ReadResult } from './reads/hybrid-reader.service';
+import { HybridReader, PageOptions, ReadOptions, ReadPage, ReadResult } from './reads/hybrid-reader.service';
 import { HybridWriter, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
 
 /**
@@ -59,6 +59,22 @@ export class HybridStorageService {
 
   getMeterReadings(meterId: string, options: ReadOptions = {}): Promise<ReadResult<MeterReadingRecord>> {
     return this.reader.getMeterReadings(meterId, options);
+  }
+
+  getSensorPage(sensorId: string, options: PageOptions = {}): Promise<ReadPage<SensorReadingRecord>> {
+    return this.reader.getSensorPage(sensorId, options);
+  }
+
+  getMeterPage(meterId: string, options: PageOptions = {}): Promise<ReadPage<MeterReadingRecord>> {
+    return this.reader.getMeterPage(meterId, options);
+  }
+
+  streamSensorData(sensorId: string, options: Omit<ReadOptions, 'limit'> = {}): AsyncGenerator<SensorReadingRecord[]> {
+    return this.reader.streamSensorData(sensorId, options);
+  }
+
+  streamMeterReadings(meterId: string, options: Omit<ReadOptions, 'limit'> = {}): AsyncGenerator<MeterReadingRecord[]> {
+    return this.reader.streamMeterReadings(meterId, options);
   }
 
   pickReadOrder(source: ReadSource): StoreName[] {

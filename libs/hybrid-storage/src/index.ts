@@ -3,8 +3,8 @@ export type { HybridStorageModuleOptions } from './hybrid-storage.module';
 export { HybridStorageService } from './hybrid-storage.service';
 export { HybridWriter } from './writes/hybrid-writer.service';
 export type { QuarantinedRows, RefusedReading, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
-export { HybridReader, DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './reads/hybrid-reader.service';
-export type { ReadOptions, ReadResult } from './reads/hybrid-reader.service';
+export { HybridReader, DEFAULT_READ_LIMIT, MAX_READ_LIMIT, STREAM_PAGE_ROWS } from './reads/hybrid-reader.service';
+export type { PageOptions, ReadOptions, ReadPage, ReadResult } from './reads/hybrid-reader.service';
 export { QuarantineService, QuarantineEntryNotFoundError } from './quarantine/quarantine.service';
 export type {
   QuarantineItem,

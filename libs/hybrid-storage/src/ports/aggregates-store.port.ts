@@ -1,4 +1,7 @@
 export type SensorBucketInterval = 'hour' | 'day';
+/** Chart steps of the readings routes (`step=`). */
+export type SeriesStep = '1m' | '5m' | '15m' | '1h' | '1d';
+export const SERIES_STEPS: readonly SeriesStep[] = ['1m', '5m', '15m', '1h', '1d'];
 export type ConsumptionInterval = 'day' | 'month';
 
 /** One sensor's readings summarised over one hour or UTC day. */
@@ -9,6 +12,18 @@ export interface SensorAggregate {
   max: number;
   sum: number;
   avg: number;
+}
+
+/** A meter's readings summarised over one step: the register's range and the power drawn. */
+export interface MeterStep {
+  bucketStart: Date;
+  count: number;
+  energyKwhMin: number;
+  energyKwhMax: number;
+  /** Null when no reading of the step carried power. */
+  powerKwMin: number | null;
+  powerKwMax: number | null;
+  powerKwAvg: number | null;
 }
 
 /** One meter's consumption on one UTC day, derived from its cumulative register. */
@@ -39,6 +54,14 @@ export interface CustomerConsumption {
  */
 export interface AggregatesStore {
   sensorAggregates(sensorId: string, interval: SensorBucketInterval, from: Date, to: Date): Promise<SensorAggregate[]>;
+  /**
+   * A sensor's series downsampled to `step` (buckets aligned on 2000-01-01T00:00:00Z, those
+   * overlapping [from, to)), computed close to the data: from the kept aggregates where a
+   * level fits the step, from the raw readings otherwise.
+   */
+  sensorSteps(sensorId: string, step: SeriesStep, from: Date, to: Date): Promise<SensorAggregate[]>;
+  /** A meter's readings downsampled to `step` (from the raw readings: meters report every few minutes at most). */
+  meterSteps(meterId: string, step: SeriesStep, from: Date, to: Date): Promise<MeterStep[]>;
   /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
   meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumption[]>;
   customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumption[]>;

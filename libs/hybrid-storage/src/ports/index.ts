@@ -6,5 +6,14 @@ export { QUARANTINE_STORES } from './quarantine-store.port';
 export type { NewQuarantineEntry, QuarantineEntry, QuarantineStore } from './quarantine-store.port';
 export { SENSOR_METADATA_STORE } from './sensor-metadata-store.port';
 export type { SensorMetadata, SensorMetadataStore } from './sensor-metadata-store.port';
-export { AGGREGATES_STORE } from './aggregates-store.port';
-export type { AggregatesStore, ConsumptionInterval, CustomerConsumption, MeterConsumption, SensorAggregate, SensorBucketInterval } from './aggregates-store.port';
+export { AGGREGATES_STORE, SERIES_STEPS } from './aggregates-store.port';
+export type {
+  AggregatesStore,
+  ConsumptionInterval,
+  CustomerConsumption,
+  MeterConsumption,
+  MeterStep,
+  SensorAggregate,
+  SensorBucketInterval,
+  SeriesStep,
+} from './aggregates-store.port';

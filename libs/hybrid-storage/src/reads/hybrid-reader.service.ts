@@ -26,9 +26,32 @@ export interface ReadResult<T> {
   failed: { store: StoreName; error: string }[];
 }
 
+/** A page of a walk through a range; pass `nextCursor` back as `cursor` for the next one. */
+export interface ReadPage<T> extends ReadResult<T> {
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageOptions extends ReadOptions {
+  /** `nextCursor` of the previous page (it pins the store the walk started in). */
+  cursor?: string | null;
+}
+
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 10_000;
+/** Rows fetched per round trip when streaming a whole range. */
+export const STREAM_PAGE_ROWS = 5000;
 const DEFAULT_READ_WINDOW_MS = 86_400_000;
+
+interface Cursor {
+  /** Series kind and id the walk is over. */
+  k: 'sensor' | 'meter';
+  i: string;
+  /** Store the walk reads from. */
+  s: StoreName;
+  /** Next page ends before this instant (epoch ms): the oldest row returned so far. */
+  t: number;
+}
 
 /**
  * The read half of the hybrid storage: picks the store to read from (see pickReadOrder),
@@ -54,6 +77,33 @@ export class HybridReader {
 
   getMeterReadings(meterId: string, options: ReadOptions = {}): Promise<ReadResult<MeterReadingRecord>> {
     return this.read(METER_SERIES, 'meterId', meterId, options);
+  }
+
+  /**
+   * One page of a walk through [from, to), newest first: the first page picks the store like
+   * any read (with fallback), later pages read the same store, each starting just before the
+   * oldest row of the previous one (timestamps are unique per series). Walking every page
+   * returns each stored row exactly once.
+   */
+  getSensorPage(sensorId: string, options: PageOptions = {}): Promise<ReadPage<SensorReadingRecord>> {
+    return this.page(SENSOR_SERIES, 'sensorId', sensorId, options);
+  }
+
+  getMeterPage(meterId: string, options: PageOptions = {}): Promise<ReadPage<MeterReadingRecord>> {
+    return this.page(METER_SERIES, 'meterId', meterId, options);
+  }
+
+  /**
+   * The whole range [from, to), newest first, in pages of STREAM_PAGE_ROWS from one store
+   * (chosen like a read, with fallback for the first page only). Memory stays bounded by a
+   * page; a consumer that stops iterating stops the queries.
+   */
+  streamSensorData(sensorId: string, options: Omit<ReadOptions, 'limit'> = {}): AsyncGenerator<SensorReadingRecord[]> {
+    return this.stream(SENSOR_SERIES, 'sensorId', sensorId, options);
+  }
+
+  streamMeterReadings(meterId: string, options: Omit<ReadOptions, 'limit'> = {}): AsyncGenerator<MeterReadingRecord[]> {
+    return this.stream(METER_SERIES, 'meterId', meterId, options);
   }
 
   /**
@@ -104,6 +154,44 @@ export class HybridReader {
     throw new StorageReadError(`${ops.kind} read failed in ${failed.map((f) => `${f.store} (${f.error})`).join(', ')}`, failed);
   }
 
+  private async page<R extends SensorReading | MeterReading, Rec extends { timestamp: Date }>(
+    ops: SeriesOps<R, Rec>,
+    idField: string,
+    id: string,
+    options: PageOptions,
+  ): Promise<ReadPage<Rec>> {
+    const q = this.checkRead(idField, id, options);
+    let result: ReadResult<Rec>;
+    if (options.cursor) {
+      const c = decodeCursor(options.cursor, ops.kind, id);
+      if (c.t <= q.from.getTime()) return { records: [], source: c.s, failed: [], nextCursor: null };
+      const to = new Date(Math.min(q.to.getTime(), c.t));
+      result = await this.read(ops, idField, id, { ...options, to, source: c.s });
+    } else {
+      result = await this.read(ops, idField, id, options);
+    }
+    const last = result.records[result.records.length - 1];
+    const more = last !== undefined && result.records.length === q.limit;
+    return {
+      ...result,
+      nextCursor: more ? encodeCursor({ k: ops.kind, i: id, s: result.source, t: last.timestamp.getTime() }) : null,
+    };
+  }
+
+  private async *stream<R extends SensorReading | MeterReading, Rec extends { timestamp: Date }>(
+    ops: SeriesOps<R, Rec>,
+    idField: string,
+    id: string,
+    options: Omit<ReadOptions, 'limit'>,
+  ): AsyncGenerator<Rec[]> {
+    let cursor: string | null = null;
+    do {
+      const page: ReadPage<Rec> = await this.page(ops, idField, id, { ...options, limit: STREAM_PAGE_ROWS, cursor });
+      if (page.records.length > 0) yield page.records;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
   private checkRead(idField: string, id: unknown, o: ReadOptions): { id: string; from: Date; to: Date; limit: number; source: ReadSource } {
     if (typeof id !== 'string' || id.trim() === '') throw new ReadingValidationError(idField, 'empty', 'must be a non-empty string');
     if (id.length > MAX_ID_LENGTH) throw new ReadingValidationError(idField, 'too_long', `must be at most ${MAX_ID_LENGTH} characters`);
@@ -128,4 +216,21 @@ function instant(v: unknown, field: string): Date {
   else throw new ReadingValidationError(field, 'wrong_type', 'must be an ISO-8601 date-time, epoch milliseconds or a Date');
   if (Number.isNaN(d.getTime())) throw new ReadingValidationError(field, 'bad_format', `${JSON.stringify(v)} is not a valid date-time`);
   return d;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, kind: 'sensor' | 'meter', id: string): Cursor {
+  let c: Partial<Cursor> | null = null;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
+  } catch {
+    c = null;
+  }
+  if (!c || c.k !== kind || c.i !== id || (c.s !== 'postgres' && c.s !== 'cassandra') || typeof c.t !== 'number' || !Number.isFinite(c.t)) {
+    throw new ReadingValidationError('cursor', 'bad_format', 'is not a cursor this API returned for this series');
+  }
+  return c as Cursor;
 }

@@ -4,10 +4,15 @@ import type {
   ConsumptionInterval,
   CustomerConsumption,
   MeterConsumption,
+  MeterStep,
   SensorAggregate,
   SensorBucketInterval,
+  SeriesStep,
 } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
+
+const ORIGIN = "TIMESTAMPTZ '2000-01-01 00:00:00+00'";
+const STEP_INTERVAL: Record<SeriesStep, string> = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
 
 /**
  * AggregatesStore over sensor_aggregates and consumption_aggregates (kept by the triggers in
@@ -29,6 +34,61 @@ export class PostgresAggregatesStore implements AggregatesStore {
       [sensorId, interval, from.toISOString(), to.toISOString(), interval === 'hour' ? '1 hour' : '1 day'],
     );
     return rows.map((r) => ({ bucketStart: new Date(r.bucket_start), count: Number(r.count), min: r.min, max: r.max, sum: r.sum, avg: r.avg }));
+  }
+
+  /**
+   * 1m: from the raw readings (date_bin over the primary-key range); 5m and 15m: from the
+   * kept five-minute level (three of them per 15-minute bucket); 1h and 1d: the hourly and
+   * daily levels. Every level is aligned on 2000-01-01T00:00:00Z, so they nest.
+   */
+  async sensorSteps(sensorId: string, step: SeriesStep, from: Date, to: Date): Promise<SensorAggregate[]> {
+    const len = STEP_INTERVAL[step];
+    type Row = { bucket_start: Date; count: string; min: number; max: number; sum: number };
+    let rows: Row[];
+    if (step === '1m') {
+      rows = await this.dataSource.query(
+        `SELECT date_bin($4::interval, ts, ${ORIGIN}) AS bucket_start, count(*) AS count, min(value) AS min, max(value) AS max, sum(value) AS sum
+           FROM sensor_data
+          WHERE sensor_id = $1 AND ts >= date_bin($4::interval, $2::timestamptz, ${ORIGIN}) AND ts < $3
+          GROUP BY 1 ORDER BY 1`,
+        [sensorId, from.toISOString(), to.toISOString(), len],
+      );
+    } else {
+      const level = step === '5m' || step === '15m' ? '5m' : step === '1h' ? 'hour' : 'day';
+      rows = await this.dataSource.query(
+        `SELECT date_bin($5::interval, bucket_start, ${ORIGIN}) AS bucket_start, sum(count) AS count, min(min) AS min, max(max) AS max, sum(sum) AS sum
+           FROM sensor_aggregates
+          WHERE sensor_id = $1 AND bucket_interval = $2
+            AND bucket_start >= date_bin($5::interval, $3::timestamptz, ${ORIGIN}) AND bucket_start < $4
+          GROUP BY 1 ORDER BY 1`,
+        [sensorId, level, from.toISOString(), to.toISOString(), len],
+      );
+    }
+    return rows.map((r) => {
+      const count = Number(r.count);
+      return { bucketStart: new Date(r.bucket_start), count, min: r.min, max: r.max, sum: r.sum, avg: r.sum / count };
+    });
+  }
+
+  async meterSteps(meterId: string, step: SeriesStep, from: Date, to: Date): Promise<MeterStep[]> {
+    const rows: { bucket_start: Date; count: string; emin: number; emax: number; pmin: number | null; pmax: number | null; pavg: number | null }[] =
+      await this.dataSource.query(
+        `SELECT date_bin($4::interval, ts, ${ORIGIN}) AS bucket_start, count(*) AS count,
+                min(energy_kwh) AS emin, max(energy_kwh) AS emax, min(power_kw) AS pmin, max(power_kw) AS pmax, avg(power_kw) AS pavg
+           FROM meter_readings
+          WHERE meter_id = $1 AND ts >= date_bin($4::interval, $2::timestamptz, ${ORIGIN}) AND ts < $3
+          GROUP BY 1 ORDER BY 1`,
+        [meterId, from.toISOString(), to.toISOString(), STEP_INTERVAL[step]],
+      );
+    return rows.map((r) => ({
+      bucketStart: new Date(r.bucket_start),
+      count: Number(r.count),
+      energyKwhMin: r.emin,
+      energyKwhMax: r.emax,
+      powerKwMin: r.pmin,
+      powerKwMax: r.pmax,
+      powerKwAvg: r.pavg === null ? null : Number(r.pavg),
+    }));
   }
 
   /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
