@@ -10,3 +10,4 @@ export type { ServerName, StackResult } from './servers';
 export { waitFor } from './wait';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage-doubles';
 export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManagementDb, InMemoryUsersRepository } from './in-memory-user-stores';
+export { logChildOutput } from './child-output';
