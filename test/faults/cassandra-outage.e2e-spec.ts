@@ -1,4 +1,4 @@
-import { isServerUp, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { isServerUp, OpenApiContract, OpenApiDocument, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { Harness, json, startHarness } from '../../apps/data-processing/test/support/harness';
 import { sensorMessage } from '../../apps/data-processing/test/support/malformed-corpus';
@@ -22,8 +22,12 @@ describe('fault: Cassandra goes away and comes back', () => {
   let h: Harness;
   const base = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
 
+  let contract: OpenApiContract;
   const ready = async (): Promise<{ code: number; body: Ready }> => {
     const res = await request(h.baseUrl).get('/health/ready');
+    // A degraded answer needs a store stopped: it is checked against the published schema
+    // here (apps/*/test/openapi.e2e-spec.ts check the other answers).
+    contract.check('GET', '/health/ready', res.status, res.headers['content-type'], res.body);
     return { code: res.status, body: res.body as Ready };
   };
   const status = async (): Promise<{ backlog: { rows: number; targets: Record<string, { rows: number }> } }> =>
@@ -39,6 +43,7 @@ describe('fault: Cassandra goes away and comes back', () => {
 
   beforeAll(async () => {
     h = await startHarness();
+    contract = new OpenApiContract((await request(h.baseUrl).get('/docs-json').expect(200)).body as OpenApiDocument, { openSchemas: ['HealthIndicator'] });
   });
 
   afterAll(async () => {

@@ -11,3 +11,5 @@ export { waitFor } from './wait';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage-doubles';
 export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManagementDb, InMemoryUsersRepository } from './in-memory-user-stores';
 export { logChildOutput } from './child-output';
+export { OpenApiContract } from './openapi-contract';
+export type { OpenApiContractOptions, OpenApiDocument } from './openapi-contract';
