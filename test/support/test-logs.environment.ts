@@ -3,6 +3,8 @@ import { appendFileSync, closeSync, mkdirSync, openSync, writeSync } from 'fs';
 import { dirname } from 'path';
 import { Writable } from 'stream';
 import { TestEnvironment } from 'jest-environment-node';
+// Relative, not the @smartgrid/testing barrel: Jest loads environments outside its module mapper.
+import { TEST_OUTPUT_ENV } from '../../libs/testing/src/child-output';
 import { testLogFile } from './test-logs';
 
 type Write = typeof process.stdout.write;
@@ -48,6 +50,8 @@ export default class TestLogsEnvironment extends TestEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
+    // logChildOutput copies child processes' output only in a test run.
+    this.global.process.env[TEST_OUTPUT_ENV] = '1';
     if (process.env.TEST_LOGS === 'console') return;
     mkdirSync(dirname(this.logFile), { recursive: true });
     this.fd = openSync(this.logFile, 'w');
