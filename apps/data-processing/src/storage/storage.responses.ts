@@ -100,10 +100,15 @@ export class StorageStatusResponse {
 
 export class ReplayTargetView {
   @ApiProperty({ enum: STORE_NAMES }) target!: StoreName;
-  @ApiProperty({ enum: ['drained', 'unhealthy', 'failed', 'stopped'], description: 'unhealthy: the target did not answer a ping, nothing was tried' })
+  @ApiProperty({
+    enum: ['drained', 'unhealthy', 'failed', 'stopped'],
+    description: 'drained: every entry due was replayed or quarantined; unhealthy: the target did not answer; failed: a backlog could not be updated',
+  })
   state!: 'drained' | 'unhealthy' | 'failed' | 'stopped';
-  @ApiProperty() entries!: number;
-  @ApiProperty() rows!: number;
+  @ApiProperty({ description: 'Entries that left the backlog (replayed, or their refused rows quarantined)' }) entries!: number;
+  @ApiProperty({ description: 'Rows now in the target' }) rows!: number;
+  @ApiProperty({ description: 'Rows the target refused, set aside in quarantine' }) quarantinedRows!: number;
+  @ApiProperty({ description: 'Entries that failed while the target answered, waiting for their next attempt' }) deferred!: number;
   @ApiPropertyOptional() error?: string;
 }
 
