@@ -11,9 +11,13 @@ const transform = {
   '^.+\\.m?js$': '<rootDir>/test/support/esm-to-cjs.transform.js',
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@nestjs)/)'];
-const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
+// Output of the code under test goes to .local/test-logs/<test path>.log (test-logs.environment.ts);
+// the test-logs reporter prints the failing test's part of it after Jest's own report.
+const testEnvironment = '<rootDir>/test/support/test-logs.environment.ts';
+const common = { rootDir: __dirname, testEnvironment, moduleFileExtensions: ['ts', 'js', 'json'], transform, transformIgnorePatterns, moduleNameMapper };
 
 module.exports = {
+  reporters: ['default', ['<rootDir>/test/support/test-logs.reporter.js', { lines: 40 }]],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     {

@@ -59,6 +59,54 @@ function entry(i: number): NewAuditEntry {
 
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
+type Append = (entries: NewAuditEntry[]) => Promise<unknown>;
+
+/** Appends `opts.entries` entries in batches of `opts.batch`, then `opts.single` one at a time; returns the time of each. */
+async function fillChain(append: Append, opts: Options): Promise<{ fillMs: number; singleMs: number }> {
+  process.stdout.write(`filling ${opts.entries} entries in batches of ${opts.batch} ...\n`);
+  let t = performance.now();
+  for (let done = 0; done < opts.entries; done += opts.batch) {
+    await append(Array.from({ length: Math.min(opts.batch, opts.entries - done) }, (_, k) => entry(done + k)));
+  }
+  const fillMs = performance.now() - t;
+  let singleMs = 0;
+  if (opts.single > 0) {
+    t = performance.now();
+    for (let k = 0; k < opts.single; k++) await append([entry(opts.entries + k)]);
+    singleMs = performance.now() - t;
+  }
+  return { fillMs, singleMs };
+}
+
+/** Times `runs` full verifications of a chain of `total` entries; each must find it intact. */
+async function timeVerifications(pg: PostgresAuditLogStore, total: number, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    const result = await verifyChain(pg);
+    times.push(performance.now() - t);
+    if (result.broken || result.checked !== total) throw new Error(`verification failed: ${JSON.stringify(result.broken)} (${result.checked} checked)`);
+  }
+  return times;
+}
+
+function printReport(opts: Options, total: number, size: string, fill: { fillMs: number; singleMs: number }, runs: number[]): void {
+  const sorted = [...runs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const cpu = cpus();
+  const lines = [
+    '',
+    `audit chain benchmark — ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, node ${process.version}`,
+    `entries in chain            ${total}  (table + indexes ${size})`,
+    `bulk append (batch ${opts.batch})    ${fmt(fill.fillMs)}  → ${Math.round(opts.entries / (fill.fillMs / 1000))} entries/s`,
+    ...(opts.single > 0 ? [`single appends (${opts.single})     ${fmt(fill.singleMs)}  → ${(fill.singleMs / opts.single).toFixed(2)} ms per audited action`] : []),
+    `verify, each run            ${runs.map(fmt).join(', ')}`,
+    `verify, median              ${fmt(median)}  → ${Math.round(total / (median / 1000))} entries/s`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const db = await createTestDatabase(uniqueName('bench_audit'));
@@ -77,47 +125,13 @@ async function main(): Promise<void> {
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
     const pg = new PostgresAuditLogStore(ds);
-    const append = (entries: NewAuditEntry[]) => pg.append((head) => extendChain(head, entries), { enqueueMirror: false });
-
-    process.stdout.write(`filling ${opts.entries} entries in batches of ${opts.batch} ...\n`);
-    let t = performance.now();
-    for (let done = 0; done < opts.entries; done += opts.batch) {
-      await append(Array.from({ length: Math.min(opts.batch, opts.entries - done) }, (_, k) => entry(done + k)));
-    }
-    const fillMs = performance.now() - t;
-
-    let singleMs = 0;
-    if (opts.single > 0) {
-      t = performance.now();
-      for (let k = 0; k < opts.single; k++) await append([entry(opts.entries + k)]);
-      singleMs = performance.now() - t;
-    }
+    const append: Append = (entries) => pg.append((head) => extendChain(head, entries), { enqueueMirror: false });
+    const fill = await fillChain(append, opts);
     const total = opts.entries + opts.single;
     await ds.query('VACUUM ANALYZE audit_log');
     const [{ size }] = (await ds.query(`SELECT pg_size_pretty(pg_total_relation_size('audit_log')) AS size`)) as { size: string }[];
-
-    const runs: number[] = [];
-    for (let r = 0; r < opts.runs; r++) {
-      t = performance.now();
-      const result = await verifyChain(pg);
-      runs.push(performance.now() - t);
-      if (result.broken || result.checked !== total) throw new Error(`verification failed: ${JSON.stringify(result.broken)} (${result.checked} checked)`);
-    }
-    const sorted = [...runs].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-
-    const cpu = cpus();
-    const lines = [
-      '',
-      `audit chain benchmark — ${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, node ${process.version}`,
-      `entries in chain            ${total}  (table + indexes ${size})`,
-      `bulk append (batch ${opts.batch})    ${fmt(fillMs)}  → ${Math.round(opts.entries / (fillMs / 1000))} entries/s`,
-      ...(opts.single > 0 ? [`single appends (${opts.single})     ${fmt(singleMs)}  → ${(singleMs / opts.single).toFixed(2)} ms per audited action`] : []),
-      `verify, each run            ${runs.map(fmt).join(', ')}`,
-      `verify, median              ${fmt(median)}  → ${Math.round(total / (median / 1000))} entries/s`,
-      '',
-    ];
-    process.stdout.write(lines.join('\n'));
+    const runs = await timeVerifications(pg, total, opts.runs);
+    printReport(opts, total, size, fill, runs);
   } finally {
     if (ds.isInitialized) await ds.destroy();
     await db.drop();

@@ -147,171 +147,253 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+interface Bench {
+  args: Args;
+  stack: TestStack;
+  kafka: Kafka;
+  producer: Producer;
+  pg: Client;
+  /** The sensor-data topic the app consumes, and the app's consumer group. */
+  topic: string;
+  groupId: string;
+}
+
+interface EndToEnd {
+  rate: number;
+  pgRows: number;
+  /** The sensors the readings came from. */
+  fleet: Fleet;
+}
+
+interface Latency {
+  /** Produce ack to queryable in both stores, ms, ascending. */
+  sorted: number[];
+  notSeen: number;
+  achieved: number;
+}
+
+/** Its own stack (database, keyspace, topic prefix) and the clients the steps share. */
+async function prepare(args: Args): Promise<Bench> {
+  const stack = await setupTestStack({ KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' });
+  const kafka = new Kafka({ clientId: 'bench-ingest', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  return {
+    args,
+    stack,
+    kafka,
+    producer: kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
+    pg: new Client({
+      host: stack.env.POSTGRES_HOST,
+      port: Number(stack.env.POSTGRES_PORT),
+      user: stack.env.POSTGRES_USER,
+      password: stack.env.POSTGRES_PASSWORD,
+      database: stack.env.POSTGRES_DB,
+    }),
+    topic: prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, 'sensor-data'),
+    groupId: ingestGroupId(stack.env.KAFKA_TOPIC_PREFIX, { groupId: undefined }),
+  };
+}
+
+/** data-processing in a child process, consuming; then the producer and PostgreSQL connect. */
+async function startConsumingApp(b: Bench): Promise<ChildApp> {
+  const child = await startChildApp({ ...b.stack.env, INGEST_MAX_WAIT_MS: '100' });
+  await b.producer.connect();
+  await b.pg.connect();
+  return child;
+}
+
+async function viewerToken(b: Bench): Promise<string> {
+  const tokens = new TokenService(new JwtService({ secret: b.stack.env.JWT_SECRET }), 900);
+  return (await tokens.issue({ userId: 'bench', username: 'bench', role: Role.Viewer })).accessToken;
+}
+
+/** Rows waiting in the replication backlog, or -1 while a backlog cannot be read. */
+async function backlogRows(child: ChildApp, token: string): Promise<number> {
+  const res = await fetch(`${child.baseUrl}/api/storage/status`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { backlog: { rows?: number; unreachable?: unknown[] } };
+  return body.backlog.rows === undefined || (body.backlog.unreachable?.length ?? 0) > 0 ? -1 : body.backlog.rows;
+}
+
+/**
+ * Produces every reading as fast as the producer goes; the clock stops when every offset is
+ * committed (durable in at least one store) and the replication backlog is empty (in both).
+ */
+async function measureEndToEnd(b: Bench, child: ChildApp, token: string): Promise<EndToEnd> {
+  const { args } = b;
+  const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 11 });
+  const perSensor = Math.ceil(args.readings / args.sensors);
+  const messages = [...sensorMessages(fleet, args.readings, Date.now() - perSensor * 1000 - 60_000, 'E2E-')].map(({ key, value }) => ({ key, value }));
+  log('kafka end to end: producing...');
+  const t0 = performance.now();
+  await produceAll(b.producer, b.topic, messages);
+  const produced = performance.now();
+  log(`  produced in ${((produced - t0) / 1000).toFixed(1)} s`);
+  while (!(await allCommitted(b.kafka, b.groupId, b.topic))) await sleep(100);
+  const committedAt = performance.now();
+  while ((await backlogRows(child, token)) !== 0) await sleep(100);
+  const elapsed = (performance.now() - t0) / 1000;
+  const pgRows = (await b.pg.query("SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE 'E2E-%'")).rows[0].n as number;
+  log(`  committed after ${((committedAt - t0) / 1000).toFixed(1)} s, backlog empty after ${elapsed.toFixed(1)} s; PostgreSQL rows ${pgRows}`);
+  return { rate: args.readings / elapsed, pgRows, fleet };
+}
+
+/** Cassandra rows of the end-to-end run, counted through the app (one query per sensor). */
+async function countCassandraRows(child: ChildApp, token: string, fleet: Fleet): Promise<number> {
+  const readingsIn = async (store: 'postgres' | 'cassandra', id: string, from: number, to: number): Promise<number> => {
+    const url = `${child.baseUrl}/api/sensors/${encodeURIComponent(id)}/readings?source=${store}&limit=10000&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    return ((await res.json()) as { count: number }).count;
+  };
+  let cassandraRows = 0;
+  const ids = fleet.sensors.map((s) => `E2E-${s.id}`);
+  for (let i = 0; i < ids.length; i += 20) {
+    const counts = await Promise.all(ids.slice(i, i + 20).map((id) => readingsIn('cassandra', id, Date.now() - 7 * 86_400_000, Date.now() + 86_400_000)));
+    cassandraRows += counts.reduce((a, b) => a + b, 0);
+  }
+  log(`  Cassandra rows ${cassandraRows}`);
+  return cassandraRows;
+}
+
+/** A probe, from its producer ack until it is readable in both stores. */
+interface Probe {
+  at: number;
+  ts: number;
+}
+
+/**
+ * Looks the pending probes up directly in both stores (one PostgreSQL query for all of them,
+ * one CQL partition read per probe seen there), so measuring does not load the app; moves
+ * each probe found in both into `latencies`. Runs until `done()` and no probe is pending.
+ */
+async function watchProbes(pg: Client, cql: CassandraClient, pending: Map<string, Probe>, latencies: number[], done: () => boolean): Promise<void> {
+  const inCassandra = async (id: string, ts: number): Promise<boolean> => {
+    const day = new Date(Math.floor(ts / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+    const r = await cql.execute('SELECT ts FROM sensor_readings_by_day WHERE sensor_id = ? AND day = ? AND ts = ?', [id, cqlTypes.LocalDate.fromString(day), new Date(ts)], { prepare: true });
+    return r.rowLength === 1;
+  };
+  while (!done() || pending.size > 0) {
+    const ids = [...pending.keys()];
+    if (ids.length > 0) {
+      const seen = (await pg.query('SELECT sensor_id FROM sensor_data WHERE sensor_id = ANY($1)', [ids])).rows.map((r: { sensor_id: string }) => r.sensor_id);
+      await Promise.all(
+        seen.map(async (id: string) => {
+          const p = pending.get(id)!;
+          if (await inCassandra(id, p.ts)) {
+            pending.delete(id);
+            latencies.push(performance.now() - p.at);
+          }
+        }),
+      );
+    }
+    await sleep(5);
+  }
+}
+
+/** Produces at `rate` readings/s for the configured time, one probe in 50; returns readings/s achieved. */
+async function produceAtRate(b: Bench, rate: number, pending: Map<string, Probe>): Promise<number> {
+  const latFleet = new Fleet({ sensors: b.args.sensors, meters: 0, seed: 13 });
+  const latStart = performance.now();
+  const tickMs = 50;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  let sent = 0;
+  let probeNo = 0;
+  const gen = sensorMessages(latFleet, Number.MAX_SAFE_INTEGER, Date.now() - 3_600_000, 'LAT-');
+  while (performance.now() - latStart < b.args.latencySeconds * 1000) {
+    const tickStart = performance.now();
+    const out: { key: string; value: string }[] = [];
+    const probes: { id: string; ts: number }[] = [];
+    for (let i = 0; i < perTick; i++) {
+      const m = gen.next().value as { key: string; value: string };
+      if ((sent + i) % 50 === 0) {
+        const id = `PROBE-${probeNo++}`;
+        const ts = Date.now() - 60_000;
+        out.push({ key: id, value: JSON.stringify({ sensor_id: id, sensor_type: 'voltage', value: 230, unit: 'V', timestamp: new Date(ts).toISOString() }) });
+        probes.push({ id, ts });
+      } else out.push(m);
+    }
+    await b.producer.send({ topic: b.topic, acks: -1, messages: out });
+    const ackAt = performance.now();
+    for (const p of probes) pending.set(p.id, { at: ackAt, ts: p.ts });
+    sent += out.length;
+    const spent = performance.now() - tickStart;
+    if (spent < tickMs) await sleep(tickMs - spent);
+  }
+  return sent / ((performance.now() - latStart) / 1000);
+}
+
+/** Latency at `rate` (half the measured end-to-end rate): produce-ack to queryable in both stores. */
+async function measureLatency(b: Bench, rate: number): Promise<Latency> {
+  log(`latency: producing at ${rate.toFixed(0)} readings/s for ${b.args.latencySeconds} s...`);
+  const latencies: number[] = [];
+  const pending = new Map<string, Probe>();
+  let produceDone = false;
+  const env = b.stack.env;
+  const cql = new CassandraClient({
+    contactPoints: env.CASSANDRA_HOSTS.split(','),
+    localDataCenter: env.CASSANDRA_LOCAL_DC,
+    protocolOptions: { port: Number(env.CASSANDRA_PORT) },
+    keyspace: env.CASSANDRA_KEYSPACE,
+  });
+  await cql.connect();
+  const poller = watchProbes(b.pg, cql, pending, latencies, () => produceDone);
+  const achieved = await produceAtRate(b, rate, pending);
+  produceDone = true;
+  await Promise.race([poller, sleep(60_000)]);
+  await cql.shutdown();
+  latencies.sort((a, c) => a - c);
+  return { sorted: latencies, notSeen: pending.size, achieved };
+}
+
+async function printReport(args: Args, ceiling: { bulk: number; naive: number }, e2e: EndToEnd, cassandraRows: number, rate: number, latency: Latency, rssMb: number): Promise<void> {
+  const rows: [string, string][] = [
+    ['readings (Kafka end to end)', String(args.readings)],
+    ['end-to-end ingest, readings/s', e2e.rate.toFixed(0)],
+    ['storage bulk ceiling, readings/s', ceiling.bulk.toFixed(0)],
+    ['  e2e / bulk ceiling', (e2e.rate / ceiling.bulk).toFixed(2)],
+    ['naive per-message path, readings/s', ceiling.naive.toFixed(0)],
+    ['  e2e / naive', (e2e.rate / ceiling.naive).toFixed(1)],
+    ['rows in PostgreSQL / Cassandra', `${e2e.pgRows} / ${cassandraRows}`],
+    [`latency run: target ${rate.toFixed(0)}/s, achieved`, latency.achieved.toFixed(0)],
+    ['produce-to-queryable p50 ms', percentile(latency.sorted, 50).toFixed(0)],
+    ['produce-to-queryable p99 ms', percentile(latency.sorted, 99).toFixed(0)],
+    ['  probes measured', `${latency.sorted.length} (${latency.notSeen} not seen)`],
+    ['app peak RSS MB', rssMb.toFixed(0)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`\ningest-e2e (${(await import('os')).cpus().length} cores, all servers local)\n`);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+  if (e2e.pgRows !== args.readings || cassandraRows !== args.readings) {
+    process.stdout.write('WARNING: row counts differ from the readings produced\n');
+    process.exitCode = 1;
+  }
+}
+
+async function cleanUp(b: Bench, child: ChildApp | undefined): Promise<void> {
+  if (child) {
+    child.proc.kill('SIGTERM');
+    await Promise.race([child.exited, sleep(30_000)]);
+  }
+  await b.producer.disconnect().catch(() => undefined);
+  await b.pg.end().catch(() => undefined);
+  await b.stack.cleanup().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const stack = await setupTestStack({ KAFKA_TOPIC_PARTITIONS: '3', LOG_LEVEL: 'warn' });
+  const b = await prepare(args);
   let child: ChildApp | undefined;
-  const kafka = new Kafka({ clientId: 'bench-ingest', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  const pg = new Client({
-    host: stack.env.POSTGRES_HOST,
-    port: Number(stack.env.POSTGRES_PORT),
-    user: stack.env.POSTGRES_USER,
-    password: stack.env.POSTGRES_PASSWORD,
-    database: stack.env.POSTGRES_DB,
-  });
   try {
-    log(`bench: ${args.readings} readings from ${args.sensors} sensors; stack ${stack.env.POSTGRES_DB}`);
-    const ceiling = await storageCeiling(stack, args);
-
-    child = await startChildApp({ ...stack.env, INGEST_MAX_WAIT_MS: '100' });
-    await producer.connect();
-    await pg.connect();
-    const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, 'sensor-data');
-    const groupId = ingestGroupId(stack.env.KAFKA_TOPIC_PREFIX, { groupId: undefined });
-    const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 11 });
-    const perSensor = Math.ceil(args.readings / args.sensors);
-    const messages = [...sensorMessages(fleet, args.readings, Date.now() - perSensor * 1000 - 60_000, 'E2E-')].map(({ key, value }) => ({ key, value }));
-    log('kafka end to end: producing...');
-    const t0 = performance.now();
-    await produceAll(producer, topic, messages);
-    const produced = performance.now();
-    log(`  produced in ${((produced - t0) / 1000).toFixed(1)} s`);
-    const tokens = new TokenService(new JwtService({ secret: stack.env.JWT_SECRET }), 900);
-    const token = (await tokens.issue({ userId: 'bench', username: 'bench', role: Role.Viewer })).accessToken;
-    while (!(await allCommitted(kafka, groupId, topic))) await sleep(100);
-    const committedAt = performance.now();
-    // Committed means durable in at least one store; an empty backlog means in both.
-    let backlogRows = -1;
-    while (backlogRows !== 0) {
-      const res = await fetch(`${child.baseUrl}/api/storage/status`, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await res.json()) as { backlog: { rows?: number; unreachable?: unknown[] } };
-      backlogRows = body.backlog.rows === undefined || (body.backlog.unreachable?.length ?? 0) > 0 ? -1 : body.backlog.rows;
-      if (backlogRows !== 0) await sleep(100);
-    }
-    const inBothAt = performance.now();
-    const elapsed = (inBothAt - t0) / 1000;
-    const e2eRate = args.readings / elapsed;
-    const pgRows = (await pg.query("SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE 'E2E-%'")).rows[0].n as number;
-    log(`  committed after ${((committedAt - t0) / 1000).toFixed(1)} s, backlog empty after ${elapsed.toFixed(1)} s; PostgreSQL rows ${pgRows}`);
-
-    // Cassandra rows, counted through the app (one query per sensor).
-    const queryable = async (store: 'postgres' | 'cassandra', id: string, from: number, to: number): Promise<number> => {
-      const url = `${child!.baseUrl}/api/sensors/${encodeURIComponent(id)}/readings?source=${store}&limit=10000&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
-      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-      if (!res.ok) throw new Error(`${url}: ${res.status}`);
-      return ((await res.json()) as { count: number }).count;
-    };
-    let cassandraRows = 0;
-    const ids = fleet.sensors.map((s) => `E2E-${s.id}`);
-    for (let i = 0; i < ids.length; i += 20) {
-      const counts = await Promise.all(ids.slice(i, i + 20).map((id) => queryable('cassandra', id, Date.now() - 7 * 86_400_000, Date.now() + 86_400_000)));
-      cassandraRows += counts.reduce((a, b) => a + b, 0);
-    }
-    log(`  Cassandra rows ${cassandraRows}`);
-
-    // Latency at half the measured rate, probes every 50 messages.
-    const rate = e2eRate / 2;
-    log(`latency: producing at ${rate.toFixed(0)} readings/s for ${args.latencySeconds} s...`);
-    const latFleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 13 });
-    const latencies: number[] = [];
-    const pending = new Map<string, { at: number; ts: number }>();
-    let produceDone = false;
-    // Probes are looked up directly in both stores (one PostgreSQL query for all of them, one
-    // CQL partition read per probe seen there), so measuring does not load the app.
-    const cql = new CassandraClient({
-      contactPoints: stack.env.CASSANDRA_HOSTS.split(','),
-      localDataCenter: stack.env.CASSANDRA_LOCAL_DC,
-      protocolOptions: { port: Number(stack.env.CASSANDRA_PORT) },
-      keyspace: stack.env.CASSANDRA_KEYSPACE,
-    });
-    await cql.connect();
-    const inCassandra = async (id: string, ts: number): Promise<boolean> => {
-      const day = new Date(Math.floor(ts / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
-      const r = await cql.execute('SELECT ts FROM sensor_readings_by_day WHERE sensor_id = ? AND day = ? AND ts = ?', [id, cqlTypes.LocalDate.fromString(day), new Date(ts)], { prepare: true });
-      return r.rowLength === 1;
-    };
-    const poller = (async () => {
-      while (!produceDone || pending.size > 0) {
-        const ids = [...pending.keys()];
-        if (ids.length > 0) {
-          const seen = (await pg.query('SELECT sensor_id FROM sensor_data WHERE sensor_id = ANY($1)', [ids])).rows.map((r: { sensor_id: string }) => r.sensor_id);
-          await Promise.all(
-            seen.map(async (id: string) => {
-              const p = pending.get(id)!;
-              if (await inCassandra(id, p.ts)) {
-                pending.delete(id);
-                latencies.push(performance.now() - p.at);
-              }
-            }),
-          );
-        }
-        await sleep(5);
-      }
-    })();
-    const latStart = performance.now();
-    const tickMs = 50;
-    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-    let sent = 0;
-    let probeNo = 0;
-    const gen = sensorMessages(latFleet, Number.MAX_SAFE_INTEGER, Date.now() - 3_600_000, 'LAT-');
-    while (performance.now() - latStart < args.latencySeconds * 1000) {
-      const tickStart = performance.now();
-      const out: { key: string; value: string }[] = [];
-      const probes: { id: string; ts: number }[] = [];
-      for (let i = 0; i < perTick; i++) {
-        const m = gen.next().value as { key: string; value: string };
-        if ((sent + i) % 50 === 0) {
-          const id = `PROBE-${probeNo++}`;
-          const ts = Date.now() - 60_000;
-          out.push({ key: id, value: JSON.stringify({ sensor_id: id, sensor_type: 'voltage', value: 230, unit: 'V', timestamp: new Date(ts).toISOString() }) });
-          probes.push({ id, ts });
-        } else out.push(m);
-      }
-      await producer.send({ topic, acks: -1, messages: out });
-      const ackAt = performance.now();
-      for (const p of probes) pending.set(p.id, { at: ackAt, ts: p.ts });
-      sent += out.length;
-      const spent = performance.now() - tickStart;
-      if (spent < tickMs) await sleep(tickMs - spent);
-    }
-    produceDone = true;
-    const achieved = sent / ((performance.now() - latStart) / 1000);
-    await Promise.race([poller, sleep(60_000)]);
-    produceDone = true;
-    await cql.shutdown();
-    latencies.sort((a, b) => a - b);
-    const rss = peakRssMb(child.proc.pid!);
-
-    const rows: [string, string][] = [
-      ['readings (Kafka end to end)', String(args.readings)],
-      ['end-to-end ingest, readings/s', e2eRate.toFixed(0)],
-      ['storage bulk ceiling, readings/s', ceiling.bulk.toFixed(0)],
-      ['  e2e / bulk ceiling', (e2eRate / ceiling.bulk).toFixed(2)],
-      ['naive per-message path, readings/s', ceiling.naive.toFixed(0)],
-      ['  e2e / naive', (e2eRate / ceiling.naive).toFixed(1)],
-      ['rows in PostgreSQL / Cassandra', `${pgRows} / ${cassandraRows}`],
-      [`latency run: target ${rate.toFixed(0)}/s, achieved`, achieved.toFixed(0)],
-      ['produce-to-queryable p50 ms', percentile(latencies, 50).toFixed(0)],
-      ['produce-to-queryable p99 ms', percentile(latencies, 99).toFixed(0)],
-      ['  probes measured', `${latencies.length} (${pending.size} not seen)`],
-      ['app peak RSS MB', rss.toFixed(0)],
-    ];
-    const w = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(`\ningest-e2e (${(await import('os')).cpus().length} cores, all servers local)\n`);
-    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
-    if (pgRows !== args.readings || cassandraRows !== args.readings) {
-      process.stdout.write('WARNING: row counts differ from the readings produced\n');
-      process.exitCode = 1;
-    }
+    log(`bench: ${args.readings} readings from ${args.sensors} sensors; stack ${b.stack.env.POSTGRES_DB}`);
+    const ceiling = await storageCeiling(b.stack, args);
+    child = await startConsumingApp(b);
+    const token = await viewerToken(b);
+    const e2e = await measureEndToEnd(b, child, token);
+    const cassandraRows = await countCassandraRows(child, token, e2e.fleet);
+    const rate = e2e.rate / 2;
+    const latency = await measureLatency(b, rate);
+    await printReport(args, ceiling, e2e, cassandraRows, rate, latency, peakRssMb(child.proc.pid!));
   } finally {
-    if (child) {
-      child.proc.kill('SIGTERM');
-      await Promise.race([child.exited, sleep(30_000)]);
-    }
-    await producer.disconnect().catch(() => undefined);
-    await pg.end().catch(() => undefined);
-    await stack.cleanup().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+    await cleanUp(b, child);
   }
 }
 

@@ -136,9 +136,22 @@ async function timed(mode: string, readings: number, fn: () => Promise<void>, no
 @Module({})
 class BenchModule {}
 
-async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
-  const name = `sg_bench_${randomBytes(4).toString('hex')}`;
+/** What the measuring steps share. */
+interface Bench {
+  o: Options;
+  storage: HybridStorageService;
+  cassandra: CassandraClient;
+  /** A plain pg pool on the bench database, for the raw and naive baselines. */
+  pool: Pool;
+}
+
+const SENSOR_CQL = 'INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit) VALUES (?, ?, ?, ?, ?, ?)';
+
+const pgAdmin = (database: string): PgClient =>
+  new PgClient({ host: process.env.POSTGRES_HOST, port: Number(process.env.POSTGRES_PORT), user: process.env.POSTGRES_USER, password: process.env.POSTGRES_PASSWORD, database });
+
+/** The store settings for a database and keyspace named `name`, as the storage modules read them. */
+function configureEnv(name: string): void {
   Object.assign(process.env, {
     POSTGRES_HOST: env('POSTGRES_HOST', '127.0.0.1'),
     POSTGRES_PORT: env('POSTGRES_PORT', '5432'),
@@ -152,153 +165,183 @@ async function main(): Promise<void> {
     CASSANDRA_LOCAL_DC: env('CASSANDRA_LOCAL_DC', 'datacenter1'),
     USE_CASSANDRA: 'true',
   });
-  const pgAdmin = (database: string): PgClient =>
-    new PgClient({ host: process.env.POSTGRES_HOST, port: Number(process.env.POSTGRES_PORT), user: process.env.POSTGRES_USER, password: process.env.POSTGRES_PASSWORD, database });
+}
+
+async function createDatabase(name: string): Promise<void> {
   const admin = pgAdmin('postgres');
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
+}
+
+/** The storage stack as data-processing wires it (migrations applied), replay off. */
+function bootStorage(): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(
+    {
+      module: BenchModule,
+      imports: [
+        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra'] }),
+        PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
+        CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
+        HybridStorageModule.forRootAsync({
+          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule],
+          stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
+          backlogs: [PostgresBacklogStore, CassandraBacklogStore],
+          quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
+          settings: { replay: { enabled: false }, storeTimeoutMs: 60_000 },
+        }),
+      ],
+    },
+    { logger: ['error', 'warn'] },
+  );
+}
+
+/**
+ * Not timed: prepares statements, creates the month partition, fills pools, lets the JIT and
+ * both servers settle, so the first timed mode is not penalised.
+ */
+async function warmUp(b: Bench): Promise<void> {
+  for (const c of chunks(makeReadings('WARM', 30_000, b.o.sensors), b.o.batch)) await b.storage.storeSensorDataBatch(c);
+}
+
+function createSensors(b: Bench, prefix: string, n: number): Promise<unknown> {
+  return b.pool.query(
+    `INSERT INTO sensors (id, sensor_type) SELECT $2 || '-' || g, 'voltage' FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING`,
+    [n, prefix],
+  );
+}
+
+/** Raw PostgreSQL: sensors created outside the timing; one statement per batch, nothing else. */
+function measureRawPostgres(b: Bench): Promise<Row> {
+  const { o } = b;
+  return bestOf(o.rounds, async (round) => {
+    const prefix = `RP${round}`;
+    const rows = makeReadings(prefix, o.readings, o.sensors);
+    await createSensors(b, prefix, o.sensors);
+    const stamp = Date.now() * 1000;
+    return timed('raw pg bulk (unnest upsert)', rows.length, async () => {
+      for (const c of chunks(rows, o.batch)) {
+        await b.pool.query(
+          `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
+           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
+           ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
+            WHERE d.written_at_us < EXCLUDED.written_at_us`,
+          [c.map((r) => r.sensorId), c.map((r) => r.timestamp.toISOString()), c.map((r) => r.value), c.map(() => stamp)],
+        );
+      }
+    });
+  });
+}
+
+/** Raw Cassandra: one prepared statement, 64 in flight, nothing else. */
+function measureRawCassandra(b: Bench): Promise<Row> {
+  const { o } = b;
+  return bestOf(o.rounds, async (round) => {
+    const rows = makeReadings(`RC${round}`, o.readings, o.sensors);
+    return timed('raw cassandra bulk (executeConcurrent 64)', rows.length, async () => {
+      for (const c of chunks(rows, o.batch)) {
+        await concurrent.executeConcurrent(
+          b.cassandra,
+          SENSOR_CQL,
+          c.map((r) => [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit]),
+          { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false },
+        );
+      }
+    });
+  });
+}
+
+/** The hybrid path to `target`, `writers` batches in flight; each mode writes fresh series (prefix + round). */
+function measureHybrid(b: Bench, mode: string, prefix: string, target: WriteTarget, writers = 1): Promise<Row> {
+  const { o } = b;
+  return bestOf(o.rounds, (round) => {
+    const batches = chunks(makeReadings(`${prefix}${round}`, o.readings, o.sensors), o.batch);
+    return timed(mode, o.readings, async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          while (next < batches.length) {
+            const r = await b.storage.storeSensorDataBatch(batches[next++]!, { target });
+            if (r.backlog.length) throw new Error(`${mode}: a store failed during the bench`);
+          }
+        }),
+      );
+    });
+  });
+}
+
+/** Naive: each reading awaited in PostgreSQL, then in Cassandra (on a sample, extrapolated). */
+async function measureNaive(b: Bench): Promise<Row> {
+  const { o } = b;
+  const n = Math.min(o.naive, o.readings);
+  const rows = makeReadings('NV', n, Math.min(o.sensors, n));
+  await createSensors(b, 'NV', Math.min(o.sensors, n));
+  const naive = await timed('naive (1 INSERT + 1 CQL per reading)', n, async () => {
+    for (const r of rows) {
+      await b.pool.query(
+        'INSERT INTO sensor_data (sensor_id, ts, value, written_at_us) VALUES ($1, $2, $3, $4) ON CONFLICT (sensor_id, ts) DO NOTHING',
+        [r.sensorId, r.timestamp.toISOString(), r.value, Date.now() * 1000],
+      );
+      await b.cassandra.execute(SENSOR_CQL, [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit], {
+        prepare: true,
+      });
+    }
+  });
+  if (n < o.readings) naive.note = `measured on ${n} readings; ${o.readings} extrapolated at that rate = ${(o.readings / naive.rate).toFixed(0)} s`;
+  return naive;
+}
+
+/** Every mode, in the order the table lists them. */
+async function measureModes(b: Bench): Promise<Row[]> {
+  const results: Row[] = [];
+  results.push(await measureRawPostgres(b));
+  results.push(await measureRawCassandra(b));
+  results.push(await measureHybrid(b, 'hybrid both', 'HB', 'both'));
+  // Several batches in flight, as with a consumer working several partitions at once.
+  if (b.o.writers > 1) results.push(await measureHybrid(b, `hybrid both, ${b.o.writers} writers`, 'HW', 'both', b.o.writers));
+  results.push(await measureHybrid(b, 'hybrid postgres only', 'HP', 'postgres'));
+  results.push(await measureHybrid(b, 'hybrid cassandra only', 'HC', 'cassandra'));
+  results.push(await measureNaive(b));
+  return results;
+}
+
+function printTable(o: Options, results: Row[]): void {
+  const naiveRate = results.find((r) => r.mode.startsWith('naive'))!.rate;
+  const both = results.find((r) => r.mode === 'hybrid both')!.rate;
+  const rawPg = results.find((r) => r.mode.startsWith('raw pg'))!.rate;
+  const rawCs = results.find((r) => r.mode.startsWith('raw cassandra'))!.rate;
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(42) : c.padStart(12))).join(' ');
+  const lines = [
+    '',
+    `storage bulk write bench — ${o.readings} sensor readings, ${o.sensors} sensors, batches of ${o.batch}; one writer with batches in sequence unless stated; best of ${o.rounds} rounds`,
+    line(['mode', 'readings', 'seconds', 'readings/s', 'x naive']),
+    ...results.map((r) => line([r.mode, String(r.readings), r.seconds.toFixed(2), String(Math.round(r.rate)), (r.rate / naiveRate).toFixed(1)])),
+    ...results.filter((r) => r.note).map((r) => `  ${r.mode}: ${r.note}`),
+    '',
+    `hybrid both / naive               ${(both / naiveRate).toFixed(1)}x`,
+    `hybrid both / raw pg bulk         ${(both / rawPg).toFixed(2)}x`,
+    `hybrid both / raw cassandra bulk  ${(both / rawCs).toFixed(2)}x`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const name = `sg_bench_${randomBytes(4).toString('hex')}`;
+  configureEnv(name);
+  await createDatabase(name);
 
   let ctx: INestApplicationContext | undefined;
   const pool = new Pool({ host: process.env.POSTGRES_HOST, port: Number(process.env.POSTGRES_PORT), user: process.env.POSTGRES_USER, password: process.env.POSTGRES_PASSWORD, database: name, max: 4 });
   try {
-    ctx = await NestFactory.createApplicationContext(
-      {
-        module: BenchModule,
-        imports: [
-          SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra'] }),
-          PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
-          CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
-          HybridStorageModule.forRootAsync({
-            imports: [PostgresTimeseriesModule, CassandraTimeseriesModule],
-            stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-            backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-            quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
-            settings: { replay: { enabled: false }, storeTimeoutMs: 60_000 },
-          }),
-        ],
-      },
-      { logger: ['error', 'warn'] },
-    );
-    const storage = ctx.get(HybridStorageService);
-    const cassandra = ctx.get<CassandraClient>(CASSANDRA_CLIENT);
-    const results: Row[] = [];
+    ctx = await bootStorage();
+    const b: Bench = { o, storage: ctx.get(HybridStorageService), cassandra: ctx.get<CassandraClient>(CASSANDRA_CLIENT), pool };
     process.stderr.write(`storage bench: ${o.readings} readings, ${o.sensors} sensors, batches of ${o.batch}; database/keyspace ${name}\n`);
-
-    // Warm-up (not timed): prepares statements, creates the month partition, fills pools, lets
-    // the JIT and both servers settle, so the first timed mode is not penalised.
-    for (const b of chunks(makeReadings('WARM', 30_000, o.sensors), o.batch)) await storage.storeSensorDataBatch(b);
-
-    const SENSOR_CQL = 'INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit) VALUES (?, ?, ?, ?, ?, ?)';
-    const createSensors = (prefix: string, n: number): Promise<unknown> =>
-      pool.query(
-        `INSERT INTO sensors (id, sensor_type) SELECT $2 || '-' || g, 'voltage' FROM generate_series(0, $1::int - 1) g ON CONFLICT DO NOTHING`,
-        [n, prefix],
-      );
-
-    // Each mode writes fresh series (prefix + round), so every row is a new insert.
-    const hybrid = (mode: string, prefix: string, target: WriteTarget, writers = 1): Promise<Row> =>
-      bestOf(o.rounds, (round) => {
-        const batches = chunks(makeReadings(`${prefix}${round}`, o.readings, o.sensors), o.batch);
-        return timed(mode, o.readings, async () => {
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: writers }, async () => {
-              while (next < batches.length) {
-                const r = await storage.storeSensorDataBatch(batches[next++]!, { target });
-                if (r.backlog.length) throw new Error(`${mode}: a store failed during the bench`);
-              }
-            }),
-          );
-        });
-      });
-
-    // Raw PostgreSQL: sensors created outside the timing; one statement per batch, nothing else.
-    results.push(
-      await bestOf(o.rounds, async (round) => {
-        const prefix = `RP${round}`;
-        const rows = makeReadings(prefix, o.readings, o.sensors);
-        await createSensors(prefix, o.sensors);
-        const stamp = Date.now() * 1000;
-        return timed('raw pg bulk (unnest upsert)', rows.length, async () => {
-          for (const b of chunks(rows, o.batch)) {
-            await pool.query(
-              `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
-               SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
-               ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
-                WHERE d.written_at_us < EXCLUDED.written_at_us`,
-              [b.map((r) => r.sensorId), b.map((r) => r.timestamp.toISOString()), b.map((r) => r.value), b.map(() => stamp)],
-            );
-          }
-        });
-      }),
-    );
-
-    // Raw Cassandra: one prepared statement, 64 in flight, nothing else.
-    results.push(
-      await bestOf(o.rounds, async (round) => {
-        const rows = makeReadings(`RC${round}`, o.readings, o.sensors);
-        return timed('raw cassandra bulk (executeConcurrent 64)', rows.length, async () => {
-          for (const b of chunks(rows, o.batch)) {
-            await concurrent.executeConcurrent(
-              cassandra,
-              SENSOR_CQL,
-              b.map((r) => [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit]),
-              { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false },
-            );
-          }
-        });
-      }),
-    );
-
-    results.push(await hybrid('hybrid both', 'HB', 'both'));
-    // Several batches in flight, as with a consumer working several partitions at once.
-    if (o.writers > 1) results.push(await hybrid(`hybrid both, ${o.writers} writers`, 'HW', 'both', o.writers));
-    results.push(await hybrid('hybrid postgres only', 'HP', 'postgres'));
-    results.push(await hybrid('hybrid cassandra only', 'HC', 'cassandra'));
-
-
-    // Naive: each reading awaited in PostgreSQL, then in Cassandra.
-    {
-      const n = Math.min(o.naive, o.readings);
-      const rows = makeReadings('NV', n, Math.min(o.sensors, n));
-      await createSensors('NV', Math.min(o.sensors, n));
-      const naive = await timed('naive (1 INSERT + 1 CQL per reading)', n, async () => {
-        for (const r of rows) {
-          await pool.query(
-            'INSERT INTO sensor_data (sensor_id, ts, value, written_at_us) VALUES ($1, $2, $3, $4) ON CONFLICT (sensor_id, ts) DO NOTHING',
-            [r.sensorId, r.timestamp.toISOString(), r.value, Date.now() * 1000],
-          );
-          await cassandra.execute(SENSOR_CQL, [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit], {
-            prepare: true,
-          });
-        }
-      });
-      if (n < o.readings) naive.note = `measured on ${n} readings; ${o.readings} extrapolated at that rate = ${(o.readings / naive.rate).toFixed(0)} s`;
-      results.push(naive);
-    }
-
-    const naiveRate = results.find((r) => r.mode.startsWith('naive'))!.rate;
-    const both = results.find((r) => r.mode === 'hybrid both')!.rate;
-    const rawPg = results.find((r) => r.mode.startsWith('raw pg'))!.rate;
-    const rawCs = results.find((r) => r.mode.startsWith('raw cassandra'))!.rate;
-    const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(42) : c.padStart(12))).join(' ');
-    const lines = [
-      '',
-      `storage bulk write bench — ${o.readings} sensor readings, ${o.sensors} sensors, batches of ${o.batch}; one writer with batches in sequence unless stated; best of ${o.rounds} rounds`,
-      line(['mode', 'readings', 'seconds', 'readings/s', 'x naive']),
-      ...results.map((r) => line([r.mode, String(r.readings), r.seconds.toFixed(2), String(Math.round(r.rate)), (r.rate / naiveRate).toFixed(1)])),
-      ...results.filter((r) => r.note).map((r) => `  ${r.mode}: ${r.note}`),
-      '',
-      `hybrid both / naive               ${(both / naiveRate).toFixed(1)}x`,
-      `hybrid both / raw pg bulk         ${(both / rawPg).toFixed(2)}x`,
-      `hybrid both / raw cassandra bulk  ${(both / rawCs).toFixed(2)}x`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-
+    await warmUp(b);
+    printTable(o, await measureModes(b));
     if (o.drain > 0) {
-      await warmDrainBench(storage, ctx.get(BacklogService), ctx.get(BacklogReplayer), o);
-      if (o.outage) await drainBench(storage, ctx.get(BacklogReplayer), o);
+      await warmDrainBench(b.storage, ctx.get(BacklogService), ctx.get(BacklogReplayer), o);
+      if (o.outage) await drainBench(b.storage, ctx.get(BacklogReplayer), o);
     }
   } finally {
     await ctx?.close().catch(() => undefined);

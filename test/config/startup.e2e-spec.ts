@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 import { ConfigValidationError } from '@smartgrid/config';
-import { REPO_ROOT, setupTestStack, testEnv, TestStack, waitFor } from '@smartgrid/testing';
+import { logChildOutput, REPO_ROOT, setupTestStack, testEnv, TestStack, waitFor } from '@smartgrid/testing';
 import * as dataProcessing from '../../apps/data-processing/src/app';
 import * as userManagement from '../../apps/user-management/src/app';
 
@@ -35,6 +35,7 @@ function startCompiled(app: AppName, env: Record<string, string>) {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  logChildOutput(app, child);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

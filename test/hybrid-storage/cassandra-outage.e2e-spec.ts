@@ -71,9 +71,7 @@ describe('fault: Cassandra stopped mid-run', () => {
 
   it('drains the backlog to zero after Cassandra starts, and Cassandra holds every row', async () => {
     startServer('cassandra');
-    const upAt = Date.now();
     await waitFor(async () => (await h.storage.getBacklogStatus()).entries === 0, 120_000, 500, 'backlog drained');
-    const drainedAfterMs = Date.now() - upAt;
     expect(await cassandraCount(h, 'sensor', sensorIds, [DAY])).toBe(1100);
     expect(await cassandraCount(h, 'meter', meterIds, [MONTH])).toBe(96);
     expect(h.storage.pickReadOrder('auto')).toEqual(['cassandra', 'postgres']);
@@ -83,6 +81,5 @@ describe('fault: Cassandra stopped mid-run', () => {
     const recon = await h.sync.reconcile({ from: new Date(BASE), to: new Date(BASE + 86_400_000) });
     expect(recon.totals.outOfSync).toBe(0);
     expect(recon.totals.rows).toEqual({ postgres: 1196, cassandra: 1196 });
-    process.stdout.write(`cassandra outage: backlog drained ${drainedAfterMs} ms after the server was up\n`);
   });
 });

@@ -55,7 +55,6 @@ describe('fault: PostgreSQL stopped mid-run', () => {
 
   it('PostgreSQL converges after it returns: backlog drains to zero, exact counts', async () => {
     startServer('postgres');
-    const upAt = Date.now();
     await waitFor(
       async () => {
         const s = await h.storage.getBacklogStatus();
@@ -65,7 +64,6 @@ describe('fault: PostgreSQL stopped mid-run', () => {
       500,
       'backlog drained',
     );
-    const drainedAfterMs = Date.now() - upAt;
     expect(await pgCount(h, 'sensor_data', 'PO-')).toBe(50 + 8 * 80);
     expect(await pgCount(h, 'meter_readings', 'POM-')).toBe(60);
     expect(await cassandraCount(h, 'sensor', Array.from({ length: 8 }, (_, i) => `PO-${i}`), ['2026-01-15'])).toBe(690);
@@ -73,6 +71,5 @@ describe('fault: PostgreSQL stopped mid-run', () => {
     expect(Number(sensors[0]!.n)).toBe(8);
     const recon = await h.sync.reconcile({ from: new Date(BASE), to: new Date(BASE + 86_400_000) });
     expect(recon.totals.outOfSync).toBe(0);
-    process.stdout.write(`postgres outage: backlog drained ${drainedAfterMs} ms after the server was up\n`);
   });
 });

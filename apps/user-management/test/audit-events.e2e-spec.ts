@@ -117,8 +117,16 @@ describe('audit-events consumer (real servers)', () => {
     await h.pg.query('BEGIN');
     await h.pg.query('SELECT * FROM audit_chain_head FOR UPDATE');
     try {
+      const holder = Number((await h.pg.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
       await producer.send({ topic, messages: [{ key: 'held', value: JSON.stringify({ actor: 'dp', action: 'held.back', resource: 'r', timestamp: Date.now() }) }] });
-      await new Promise((r) => setTimeout(r, 3000));
+      // The consumer has the message and its append waits on our lock: only now does
+      // "not committed" say something (it is not merely "not delivered yet").
+      await waitFor(
+        async () => Number((await h.pg.query('SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holder])).rows[0].n) > 0,
+        60_000,
+        100,
+        'consumer append blocked on the chain head',
+      );
       expect(await committedUpTo()).toBe(committed);
       expect(await kafkaEntries('held.back')).toHaveLength(0);
     } finally {

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
+import { HealthLiveResponse, HealthReadyResponse } from './health.responses';
 import { applyReadinessRules, ProbeResult } from './readiness.rules';
 import { READINESS, Readiness } from './readiness.options';
 
@@ -20,16 +21,18 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness probe (process only; no store is consulted)' })
-  @ApiOkResponse({ description: 'The process is running' })
-  live(): { status: 'ok'; uptimeSeconds: number } {
+  @ApiOkResponse({ type: HealthLiveResponse, description: 'The process is running' })
+  live(): HealthLiveResponse {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false }) // documented below with named schemas
   @ApiOperation({
     summary: 'Readiness probe: 200 ok, 200 degraded (a store the instance can do without is down, named), 503 when it cannot serve',
   })
+  @ApiOkResponse({ type: HealthReadyResponse, description: 'Ready: ok, or degraded naming the stores it does without' })
+  @ApiServiceUnavailableResponse({ type: HealthReadyResponse, description: 'Not ready; `error` names the stores it cannot serve without' })
   async ready() {
     const settled = await Promise.all(
       this.readiness.probes.map(async (p): Promise<[string, ProbeResult]> => {

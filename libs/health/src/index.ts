@@ -3,3 +3,4 @@ export { HealthController } from './health.controller';
 export type { HealthModuleOptions, HealthProbe, ReadinessProbeOption } from './readiness.options';
 export { applyReadinessRules } from './readiness.rules';
 export type { ProbeResult, ReadinessRules } from './readiness.rules';
+export { HealthIndicatorView, HealthLiveResponse, HealthReadyResponse } from './health.responses';

@@ -5,3 +5,5 @@ export { RequestIdMiddleware, REQUEST_ID_HEADER, assignRequestId } from './reque
 export { ReqMeta, requestMetaOf } from './request-meta.decorator';
 export type { RequestMeta } from './request-meta.decorator';
 export { SmartgridHttpModule } from './http.module';
+export { ErrorResponse, FieldErrorView } from './error-response.dto';
+export { ApiErrors } from './api-errors.decorator';

@@ -1,17 +1,18 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
+import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore } from '@smartgrid/hybrid-storage';
 import { ConsumptionQuery, IdParams } from '../common/query.dto';
 import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range';
+import { ConsumptionResponse } from './customers.responses';
 
 export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;
 export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
 
 @ApiTags('customers')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-@ApiForbiddenResponse({ description: 'Role below viewer' })
+@ApiErrors(400, 401, { 403: 'Role below viewer' })
 @Roles(Role.Viewer)
 @Controller('api/customers')
 export class CustomersController {
@@ -24,8 +25,8 @@ export class CustomersController {
    */
   @Get(':id/consumption')
   @ApiOperation({ summary: 'Energy consumption (kWh) of a customer per UTC day or month (default: last 30 days)' })
-  @ApiOkResponse({ description: '{ customerId, interval, fromDay, toDay, totalKwh, periods: [{ period, consumptionKwh, meters, readings, registerResets }] }' })
-  async consumption(@Param() p: IdParams, @Query() q: ConsumptionQuery) {
+  @ApiOkResponse({ type: ConsumptionResponse })
+  async consumption(@Param() p: IdParams, @Query() q: ConsumptionQuery): Promise<ConsumptionResponse> {
     const interval = q.interval ?? 'day';
     const range =
       interval === 'day'

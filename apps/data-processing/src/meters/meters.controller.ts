@@ -1,16 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
+import { ApiErrors } from '@smartgrid/http';
 import { HybridStorageService } from '@smartgrid/hybrid-storage';
 import { IdParams, ReadingsQuery } from '../common/query.dto';
 import { toHttpError } from '../common/storage-http-errors';
 import { DAY, resolveRange } from '../common/time-range';
 import { MAX_READINGS_SPAN_MS } from '../sensors/sensors.controller';
+import { MeterReadingsResponse } from './meters.responses';
 
 @ApiTags('meters')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-@ApiForbiddenResponse({ description: 'Role below viewer' })
+@ApiErrors(400, 401, { 403: 'Role below viewer' })
 @Roles(Role.Viewer)
 @Controller('api/meters')
 export class MetersController {
@@ -18,8 +19,9 @@ export class MetersController {
 
   @Get(':id/readings')
   @ApiOperation({ summary: 'Register readings of a meter in [from, to), newest first (default: last 24 h, at most 31 days)' })
-  @ApiOkResponse({ description: '{ meterId, from, to, source, failed, count, readings: [{ timestamp, energyKwh, powerKw, voltage, customerId, source }] }' })
-  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery) {
+  @ApiOkResponse({ type: MeterReadingsResponse })
+  @ApiErrors(503)
+  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery): Promise<MeterReadingsResponse> {
     const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
     try {
       const r = await this.storage.getMeterReadings(p.id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000 });

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, InternalServerErrorException, Logger, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { messageOf, QuarantineEntryNotFoundError, QuarantineService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
 import { toHttpError } from '../common/storage-http-errors';
 import { QuarantineIdParams, QuarantineQuery } from './quarantine.dto';
+import { QuarantineDiscardResponse, QuarantineEntryResponse, QuarantinePageResponse, QuarantineRetryResponse } from './quarantine.responses';
 
 /**
  * Rows a store refused, set aside so replication goes on (see libs/hybrid-storage README):
@@ -14,7 +15,7 @@ import { QuarantineIdParams, QuarantineQuery } from './quarantine.dto';
  */
 @ApiTags('storage')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
+@ApiErrors(400, 401, 503)
 @Controller('api/storage/quarantine')
 export class QuarantineController {
   private readonly logger = new Logger('Quarantine');
@@ -26,10 +27,10 @@ export class QuarantineController {
 
   @Get()
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
+  @ApiErrors({ 403: 'Role below viewer' })
   @ApiOperation({ summary: 'Quarantined rows, oldest first, a page at a time (rows summarised; GET /:id for the rows)' })
-  @ApiOkResponse({ description: '{ items: [{ id, target, heldIn, kind, rowCount, reason, attempts, firstFailedAt, quarantinedAt, retries, lastError, sample }], nextCursor, unreachable }' })
-  async list(@Query() q: QuarantineQuery) {
+  @ApiOkResponse({ type: QuarantinePageResponse })
+  async list(@Query() q: QuarantineQuery): Promise<QuarantinePageResponse> {
     try {
       return await this.quarantine.list({ limit: q.limit ?? 50, cursor: q.cursor ?? null, ...(q.target ? { target: q.target } : {}) });
     } catch (err) {
@@ -39,21 +40,20 @@ export class QuarantineController {
 
   @Get(':id')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiNotFoundResponse({ description: 'No such entry' })
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such entry' })
   @ApiOperation({ summary: 'One quarantine entry with its rows' })
-  async get(@Param() p: QuarantineIdParams) {
+  @ApiOkResponse({ type: QuarantineEntryResponse })
+  async get(@Param() p: QuarantineIdParams): Promise<QuarantineEntryResponse> {
     return this.found(() => this.quarantine.get(p.id));
   }
 
   @Post(':id/retry')
   @HttpCode(200)
   @Roles(Role.Admin)
-  @ApiForbiddenResponse({ description: 'Role below admin' })
-  @ApiNotFoundResponse({ description: 'No such entry' })
+  @ApiErrors({ 403: 'Role below admin', 404: 'No such entry', 500: 'Carried out, but its audit event could not be published' })
   @ApiOperation({ summary: 'Write the rows into their store again; the entry goes once every row is taken (audited)' })
-  @ApiOkResponse({ description: "{ item, state: 'replayed' | 'refused' | 'unavailable', refusedRows, error? }" })
-  async retry(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta) {
+  @ApiOkResponse({ type: QuarantineRetryResponse })
+  async retry(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<QuarantineRetryResponse> {
     const result = await this.found(() => this.quarantine.retry(p.id));
     await this.audited(user, meta, 'storage.quarantine.retry', p.id, {
       state: result.state,
@@ -69,10 +69,10 @@ export class QuarantineController {
   @Post(':id/discard')
   @HttpCode(200)
   @Roles(Role.Admin)
-  @ApiForbiddenResponse({ description: 'Role below admin' })
-  @ApiNotFoundResponse({ description: 'No such entry' })
+  @ApiErrors({ 403: 'Role below admin', 404: 'No such entry', 500: 'Carried out, but its audit event could not be published' })
   @ApiOperation({ summary: 'Drop the entry without writing its rows to the store that refused them (audited, with the rows discarded)' })
-  async discard(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta) {
+  @ApiOkResponse({ type: QuarantineDiscardResponse })
+  async discard(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<QuarantineDiscardResponse> {
     const entry = await this.found(() => this.quarantine.get(p.id));
     const discarded = await this.found(() => this.quarantine.discard(p.id));
     // The rows leave the system's replication for good: the audit entry keeps them.

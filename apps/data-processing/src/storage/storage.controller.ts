@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, InternalServerErrorException, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { BacklogReplayer, messageOf, StorageSyncService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
 import { ReconcileQuery } from '../common/query.dto';
 import { toHttpError } from '../common/storage-http-errors';
 import { DAY, resolveRange } from '../common/time-range';
 import { StorageStatusService } from './storage-status.service';
+import { ReconcileResponse, ReplayReportResponse, StorageStatusResponse } from './storage.responses';
 
 /** Reconcile reads both stores day by day: keep one request bounded. */
 export const MAX_RECONCILE_SPAN_MS = 7 * DAY;
@@ -16,7 +17,7 @@ const MAX_LISTED_UNITS = 200;
 
 @ApiTags('storage')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
+@ApiErrors(401)
 @Controller('api/storage')
 export class StorageController {
   constructor(
@@ -28,20 +29,20 @@ export class StorageController {
 
   @Get('status')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
+  @ApiErrors({ 403: 'Role below viewer' })
   @ApiOperation({ summary: 'Per-store health, replication backlog depth, dead-letter counts and ingest lag' })
-  @ApiOkResponse({ description: '{ checkedAt, stores: { postgres, cassandra }, backlog, deadLetters, ingest }' })
-  getStatus() {
+  @ApiOkResponse({ type: StorageStatusResponse })
+  getStatus(): Promise<StorageStatusResponse> {
     return this.status.status();
   }
 
   @Post('replay')
   @HttpCode(200)
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
+  @ApiErrors({ 403: 'Role below operator', 500: 'The replay ran, but its audit event could not be published' })
   @ApiOperation({ summary: 'Drain the replication backlog now (joins a pass already running; audited)' })
-  @ApiOkResponse({ description: 'ReplayReport: { startedAt, durationMs, targets: [{ target, state, entries, rows, quarantinedRows, deferred, error? }] }' })
-  async replay(@CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta) {
+  @ApiOkResponse({ type: ReplayReportResponse })
+  async replay(@CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<ReplayReportResponse> {
     const report = await this.replayer.drainNow();
     try {
       await this.audit.publish({
@@ -58,10 +59,10 @@ export class StorageController {
 
   @Get('reconcile')
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
+  @ApiErrors(400, { 403: 'Role below operator' }, 503)
   @ApiOperation({ summary: 'Compare PostgreSQL and Cassandra series by series and UTC day in [from, to) (read-only; at most 7 days)' })
-  @ApiOkResponse({ description: '{ from, to, totals, outOfSync: [units that differ], listed, durationMs }' })
-  async reconcile(@Query() q: ReconcileQuery) {
+  @ApiOkResponse({ type: ReconcileResponse })
+  async reconcile(@Query() q: ReconcileQuery): Promise<ReconcileResponse> {
     const range = resolveRange(q.from, q.to, DAY, MAX_RECONCILE_SPAN_MS);
     try {
       const report = await this.sync.reconcile({ ...range, repair: false });

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
-import { REPO_ROOT } from '@smartgrid/testing';
+import { logChildOutput, REPO_ROOT } from '@smartgrid/testing';
 
 export interface ChildApp {
   proc: ChildProcess;
@@ -27,6 +27,7 @@ export function startChildApp(env: Record<string, string>, timeoutMs = 120_000, 
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TEST_APP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  logChildOutput('data-processing', proc);
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));

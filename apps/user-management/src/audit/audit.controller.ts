@@ -1,14 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Role, Roles } from '@smartgrid/auth';
+import { ApiErrors } from '@smartgrid/http';
 import { AuditPage, AuditQueryDto, VerifyReportView } from './audit-query.dto';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerifyService } from './audit-verify.service';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
-@ApiForbiddenResponse({ description: 'Role too low' })
+@ApiErrors(401, 403)
 @Controller('api/audit-logs')
 export class AuditController {
   constructor(
@@ -20,6 +20,7 @@ export class AuditController {
   @Roles(Role.Operator)
   @ApiOperation({ summary: 'Search the audit log (newest first), from MongoDB with PostgreSQL fallback' })
   @ApiOkResponse({ type: AuditPage })
+  @ApiErrors(400)
   list(@Query() query: AuditQueryDto): Promise<AuditPage> {
     return this.queries.query(query);
   }

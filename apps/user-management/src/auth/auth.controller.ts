@@ -1,9 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Public } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import type { Response } from 'express';
 import { LoginDto, LoginResponse, MeResponse } from './login.dto';
 import { DomainErrorsInterceptor } from '../common/domain-errors.interceptor';
@@ -20,10 +18,12 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for a short-lived access token' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiBadRequestResponse({ description: 'Malformed body; `fields` names each problem' })
-  @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
-  @ApiForbiddenResponse({ description: 'Account disabled' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failures for this username or client; see Retry-After' })
+  @ApiErrors({
+    400: 'Malformed body; `fields` names each problem',
+    401: 'Wrong username or password',
+    403: 'Account disabled',
+    429: 'Too many failures for this username or client; see Retry-After',
+  })
   signIn(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
     res.setHeader('Cache-Control', 'no-store');
     return this.login.login(dto, meta);
@@ -33,7 +33,7 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The caller, as the token and the current account say (any role)' })
   @ApiOkResponse({ type: MeResponse })
-  @ApiUnauthorizedResponse({ description: 'No valid bearer token' })
+  @ApiErrors(401)
   me(@CurrentUser() user: AuthPrincipal): MeResponse {
     return user;
   }

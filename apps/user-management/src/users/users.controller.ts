@@ -1,18 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse,
-  ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { DomainErrorsInterceptor } from '../common/domain-errors.interceptor';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserIdParams, UserPage, UserView } from './user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token' })
-@ApiForbiddenResponse({ description: 'Role too low' })
+@ApiErrors(400, 401, 403)
 @UseInterceptors(DomainErrorsInterceptor)
 @Controller('api/users')
 export class UsersController {
@@ -30,8 +26,7 @@ export class UsersController {
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Create a user' })
   @ApiCreatedResponse({ type: UserView })
-  @ApiBadRequestResponse({ description: 'Invalid input; `fields` names each problem' })
-  @ApiConflictResponse({ description: 'Username taken (case-insensitively)' })
+  @ApiErrors({ 409: 'Username taken (case-insensitively)' })
   create(@Body() dto: CreateUserDto, @CurrentUser() principal: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<UserView> {
     return this.users.create(dto, { principal, meta });
   }
@@ -40,7 +35,7 @@ export class UsersController {
   @Roles(Role.Operator)
   @ApiOperation({ summary: 'Read a user' })
   @ApiOkResponse({ type: UserView })
-  @ApiNotFoundResponse()
+  @ApiErrors(404)
   get(@Param() params: UserIdParams): Promise<UserView> {
     return this.users.get(params.id);
   }
@@ -49,8 +44,7 @@ export class UsersController {
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Change role, enable/disable, or set a new password' })
   @ApiOkResponse({ type: UserView })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Would leave no enabled admin' })
+  @ApiErrors(404, { 409: 'Would leave no enabled admin' })
   update(@Param() params: UserIdParams, @Body() dto: UpdateUserDto, @CurrentUser() principal: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<UserView> {
     return this.users.update(params.id, dto, { principal, meta });
   }
@@ -59,9 +53,8 @@ export class UsersController {
   @Roles(Role.Admin)
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a user (its audit entries stay)' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Would leave no enabled admin' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(404, { 409: 'Would leave no enabled admin' })
   async remove(@Param() params: UserIdParams, @CurrentUser() principal: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<void> {
     await this.users.remove(params.id, { principal, meta });
   }

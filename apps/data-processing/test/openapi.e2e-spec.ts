@@ -1,0 +1,171 @@
+import { CASSANDRA_CLIENT, CassandraBacklogStore } from '@smartgrid/cassandra';
+import { OpenApiContract, OpenApiDocument, waitFor } from '@smartgrid/testing';
+import { Client } from 'cassandra-driver';
+import request from 'supertest';
+import { Harness, json, startHarness } from './support/harness';
+import { meterMessage, sensorMessage } from './support/malformed-corpus';
+
+/**
+ * The published OpenAPI document is what a client generator gets: every body a named
+ * component schema (errors included), every parameter typed; and every route's real answers
+ * — success and error — match the schema published for their status.
+ */
+describe('data-processing OpenAPI contract (real app, real answers)', () => {
+  let h: Harness;
+  let contract: OpenApiContract;
+  const seen = new Set<string>();
+  const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const base = hour - 3 * 3_600_000;
+  const range = { from: new Date(base - 3_600_000).toISOString(), to: new Date(hour).toISOString() };
+
+  /** One request whose answer is checked against the document (and counted for coverage). */
+  async function call(method: 'get' | 'post', url: string, opts: { token?: string; query?: Record<string, string> } = {}): Promise<request.Response> {
+    let req = request(h.baseUrl)[method](url);
+    if (opts.query) req = req.query(opts.query);
+    if (opts.token) req = req.set('Authorization', `Bearer ${opts.token}`);
+    const res = await req;
+    seen.add(contract.check(method, url, res.status, res.headers['content-type'], res.body));
+    return res;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    const doc = (await request(h.baseUrl).get('/docs-json').expect(200)).body as OpenApiDocument;
+    // Probe reports carry probe-specific fields besides status.
+    contract = new OpenApiContract(doc, { openSchemas: ['HealthIndicator'] });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('names every request and response body as a component schema and types every parameter', () => {
+    expect(contract.namingProblems()).toEqual([]);
+    expect(Object.keys(contract.doc.components?.schemas ?? {})).toEqual(
+      expect.arrayContaining(['ErrorResponse', 'FieldError', 'SensorReadingsResponse', 'MeterReadingsResponse', 'StorageStatusResponse', 'HealthReady']),
+    );
+  });
+
+  it('health, readiness and metrics answer as documented', async () => {
+    expect((await call('get', '/health/live')).status).toBe(200);
+    expect((await call('get', '/health/ready')).status).toBe(200);
+    expect((await call('get', '/metrics')).status).toBe(200);
+  });
+
+  it('readings, aggregates and consumption with data answer as documented', async () => {
+    await h.produce(
+      'sensor-data',
+      Array.from({ length: 12 }, (_, i) => ({ key: 'S-OA-1', value: json(sensorMessage('S-OA-1', new Date(base + i * 300_000).toISOString(), 230 + i)) })),
+    );
+    await h.produce(
+      'meter-readings',
+      Array.from({ length: 8 }, (_, i) => ({ key: 'M-OA-1', value: json(meterMessage('M-OA-1', 'C-OA-1', new Date(base + i * 900_000).toISOString(), 100 + i)) })),
+    );
+    const viewer = h.tokens.viewer;
+    const count = async (url: string): Promise<number> =>
+      (await request(h.baseUrl).get(url).query({ ...range, source: 'cassandra' }).set('Authorization', `Bearer ${viewer}`)).body.count;
+    await waitFor(async () => (await count('/api/sensors/S-OA-1/readings')) === 12, 60_000, 250, 'sensor readings stored');
+    await waitFor(async () => (await count('/api/meters/M-OA-1/readings')) === 8, 60_000, 250, 'meter readings stored');
+    const sensor = await call('get', '/api/sensors/S-OA-1/readings', { token: viewer, query: range });
+    expect(sensor.body.readings).toHaveLength(12);
+    expect(sensor.body.readings[0]).toMatchObject({ sensorType: 'voltage', unit: 'V' });
+    const meter = await call('get', '/api/meters/M-OA-1/readings', { token: viewer, query: { ...range, source: 'cassandra' } });
+    expect(meter.body.readings).toHaveLength(8);
+    expect(meter.body.readings[0]).toMatchObject({ customerId: 'C-OA-1', source: 'cassandra' });
+    const aggregates = await call('get', '/api/sensors/S-OA-1/aggregates', { token: viewer, query: { ...range, interval: 'hour' } });
+    expect(aggregates.status).toBe(200);
+    expect(aggregates.body.buckets.length).toBeGreaterThan(0);
+    const consumption = await call('get', '/api/customers/C-OA-1/consumption', { token: viewer, query: range });
+    expect(consumption.status).toBe(200);
+    expect(consumption.body.periods.length).toBeGreaterThan(0);
+  });
+
+  it('storage status, replay and a reconcile that finds a difference answer as documented', async () => {
+    // One reading only PostgreSQL has: reconcile lists its series and day.
+    await h.app.get<Client>(CASSANDRA_CLIENT).execute(
+      'DELETE FROM sensor_readings_by_day WHERE sensor_id = ? AND day = ? AND ts = ?',
+      ['S-OA-1', new Date(base).toISOString().slice(0, 10), new Date(base)],
+      { prepare: true },
+    );
+    expect((await call('get', '/api/storage/status', { token: h.tokens.viewer })).status).toBe(200);
+    expect((await call('post', '/api/storage/replay', { token: h.tokens.operator })).status).toBe(200);
+    const rec = await call('get', '/api/storage/reconcile', { token: h.tokens.operator, query: range });
+    expect(rec.status).toBe(200);
+    expect(rec.body.outOfSync).toEqual([expect.objectContaining({ kind: 'sensor', id: 'S-OA-1', inSync: false })]);
+  });
+
+  it('quarantine: list, inspect, retry and discard an entry a store refused, with their errors', async () => {
+    // A row PostgreSQL refuses (a NUL byte validation would never let in), put in the backlog
+    // held for it: the replay sets it aside.
+    await h.app.get(CassandraBacklogStore).append([
+      {
+        kind: 'meter',
+        target: 'postgres',
+        reason: 'test',
+        rows: [{ meterId: 'QA-1', customerId: 'C-\u0000', timestamp: new Date(base), energyKwh: 5, writtenAtUs: Date.now() * 1000 }],
+      },
+    ]);
+    // An explicit replay that joins a timer pass already running skips backlogs believed
+    // empty (this entry went in behind BacklogService's back): ask again until it is set aside.
+    await waitFor(
+      async () => {
+        expect((await call('post', '/api/storage/replay', { token: h.tokens.operator })).status).toBe(200);
+        const items = (await request(h.baseUrl).get('/api/storage/quarantine').set('Authorization', `Bearer ${h.tokens.viewer}`)).body.items;
+        return items.length === 1;
+      },
+      30_000,
+      250,
+      'entry quarantined',
+    );
+    const page = await call('get', '/api/storage/quarantine', { token: h.tokens.viewer });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(1);
+    const id = page.body.items[0].id as string;
+    const url = `/api/storage/quarantine/${id}`;
+    const entry = await call('get', url, { token: h.tokens.viewer });
+    expect(entry.status).toBe(200);
+    expect(entry.body.rows).toEqual([expect.objectContaining({ meterId: 'QA-1' })]);
+    const retried = await call('post', `${url}/retry`, { token: h.tokens.admin });
+    expect(retried.status).toBe(200);
+    expect(retried.body.state).toBe('refused');
+    expect((await call('post', `${url}/retry`, { token: h.tokens.operator })).status).toBe(403);
+    expect((await call('post', `${url}/discard`, { token: h.tokens.viewer })).status).toBe(403);
+    expect((await call('post', `${url}/discard`, { token: h.tokens.admin })).status).toBe(200);
+    expect((await call('get', url, { token: h.tokens.viewer })).status).toBe(404);
+    expect((await call('post', `${url}/retry`, { token: h.tokens.admin })).status).toBe(404);
+    expect((await call('post', `${url}/discard`, { token: h.tokens.admin })).status).toBe(404);
+    expect((await call('get', '/api/storage/quarantine/nonsense', { token: h.tokens.viewer })).status).toBe(400);
+    expect((await call('get', '/api/storage/quarantine', { token: h.tokens.viewer, query: { limit: '0' } })).status).toBe(400);
+  });
+
+  it('errors answer with the shared error schema', async () => {
+    for (const [method, url] of [
+      ['get', '/api/sensors/S-OA-1/readings'],
+      ['get', '/api/sensors/S-OA-1/aggregates'],
+      ['get', '/api/meters/M-OA-1/readings'],
+      ['get', '/api/customers/C-OA-1/consumption'],
+      ['get', '/api/storage/status'],
+      ['post', '/api/storage/replay'],
+      ['get', '/api/storage/reconcile'],
+      ['get', '/api/storage/quarantine'],
+    ] as const) {
+      expect((await call(method, url)).status).toBe(401);
+    }
+    expect((await call('post', '/api/storage/replay', { token: h.tokens.viewer })).status).toBe(403);
+    expect((await call('get', '/api/storage/reconcile', { token: h.tokens.viewer })).status).toBe(403);
+    const viewer = h.tokens.viewer;
+    const bad = [
+      await call('get', '/api/sensors/S-OA-1/readings', { token: viewer, query: { limit: '0' } }),
+      await call('get', '/api/sensors/S-OA-1/aggregates', { token: viewer, query: { interval: 'week' } }),
+      await call('get', '/api/meters/M-OA-1/readings', { token: viewer, query: { source: 'mongodb' } }),
+      await call('get', '/api/customers/C-OA-1/consumption', { token: viewer, query: { from: 'yesterday' } }),
+      await call('get', '/api/storage/reconcile', { token: h.tokens.operator, query: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' } }),
+    ];
+    expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(bad.every((r) => r.body.fields.length > 0)).toBe(true);
+  });
+
+  it('has checked a success and an error answer of every documented route', () => {
+    expect(contract.coverageGaps(seen)).toEqual([]);
+  });
+});

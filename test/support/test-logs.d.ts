@@ -1,0 +1,2 @@
+export function testLogDir(rootDir: string): string;
+export function testLogFile(rootDir: string, testPath: string): string;
