@@ -54,6 +54,8 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('BacklogReplayer');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ReplayReport> | undefined;
+  private runningThorough = false;
+  private queued: Promise<ReplayReport> | undefined;
   private stopped = false;
   private readonly verifiedEmptyAt = new Map<StoreName, number>();
 
@@ -94,11 +96,20 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
    * left entries); the timer's passes skip a backlog known to be empty for a while.
    */
   drainNow(opts: { thorough?: boolean } = { thorough: true }): Promise<ReplayReport> {
-    if (!this.running) {
-      this.running = this.pass(opts.thorough !== false).finally(() => {
-        this.running = undefined;
+    const thorough = opts.thorough !== false;
+    if (this.running) {
+      // Joining a timer pass would skip backlogs it believes empty: run a thorough one after it.
+      if (!thorough || this.runningThorough) return this.running;
+      this.queued ??= this.running.catch(() => undefined).then(() => {
+        this.queued = undefined;
+        return this.drainNow({ thorough: true });
       });
+      return this.queued;
     }
+    this.runningThorough = thorough;
+    this.running = this.pass(thorough).finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
