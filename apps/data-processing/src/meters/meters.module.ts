@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AggregatesModule } from '../aggregates/aggregates.module';
 import { MetersController } from './meters.controller';
 
-@Module({ controllers: [MetersController] })
+@Module({
+  imports: [AggregatesModule],
+  controllers: [MetersController],
+})
 export class MetersModule {}
