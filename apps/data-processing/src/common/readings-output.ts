@@ -20,6 +20,25 @@ export interface StreamColumns<T> {
   csvHeader: string[];
   csv(row: T): (string | number | null | undefined)[];
   json(row: T): Record<string, unknown>;
+  /**
+   * The NDJSON line of a row, built by hand for speed (a day of 1 Hz data is 86,400 lines);
+   * must equal `JSON.stringify(json(row))`. `text` memoises JSON-quoted strings (types,
+   * units and sources repeat on every line).
+   */
+  ndjson(row: T, text: (s: string) => string): string;
+}
+
+/** Memoised JSON.stringify of strings, for one stream. */
+function textCache(): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let q = cache.get(s);
+    if (q === undefined) {
+      q = JSON.stringify(s);
+      if (cache.size < 1000) cache.set(s, q);
+    }
+    return q;
+  };
 }
 
 const CSV_SPECIAL = /[",\r\n]/;
@@ -50,8 +69,13 @@ export async function streamReadings<T>(res: Response, format: 'ndjson' | 'csv',
   const write = async (chunk: string): Promise<void> => {
     if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
   };
-  const render = (rows: T[]): string =>
-    format === 'csv' ? rows.map((r) => `${columns.csv(r).map(csvField).join(',')}\r\n`).join('') : rows.map((r) => `${JSON.stringify(columns.json(r))}\n`).join('');
+  const text = textCache();
+  const render = (rows: T[]): string => {
+    let out = '';
+    if (format === 'csv') for (const r of rows) out += `${columns.csv(r).map(csvField).join(',')}\r\n`;
+    else for (const r of rows) out += `${columns.ndjson(r, text)}\n`;
+    return out;
+  };
   try {
     if (format === 'csv') await write(`${columns.csvHeader.join(',')}\r\n`);
     if (!first.done) await write(render(first.value));

@@ -23,10 +23,14 @@ function toView(x: MeterReadingRecord): MeterReadingView {
 }
 
 /** How a reading is written in each format of the readings route. */
-const METER_COLUMNS: StreamColumns<MeterReadingRecord> = {
+export const METER_COLUMNS: StreamColumns<MeterReadingRecord> = {
   csvHeader: ['timestamp', 'energy_kwh', 'power_kw', 'voltage', 'customer_id', 'source'],
   csv: (x) => [x.timestamp.toISOString(), x.energyKwh, x.powerKw, x.voltage, x.customerId, x.source],
   json: (x) => ({ ...toView(x) }),
+  ndjson: (x, text) =>
+    `{"timestamp":"${x.timestamp.toISOString()}","energyKwh":${JSON.stringify(x.energyKwh)}` +
+    `${x.powerKw !== undefined ? `,"powerKw":${JSON.stringify(x.powerKw)}` : ''}${x.voltage !== undefined ? `,"voltage":${JSON.stringify(x.voltage)}` : ''}` +
+    `,"customerId":${text(x.customerId)},"source":"${x.source}"}`,
 };
 
 @ApiTags('meters')

@@ -15,10 +15,12 @@ function toView(x: SensorReadingRecord): SensorReadingView {
 }
 
 /** How a reading is written in each format of the readings route. */
-const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
+export const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
   csvHeader: ['timestamp', 'value', 'sensor_type', 'unit', 'source'],
   csv: (x) => [x.timestamp.toISOString(), x.value, x.sensorType, x.unit, x.source],
   json: (x) => ({ ...toView(x) }),
+  ndjson: (x, text) =>
+    `{"timestamp":"${x.timestamp.toISOString()}","value":${JSON.stringify(x.value)},"sensorType":${text(x.sensorType)}${x.unit !== undefined ? `,"unit":${text(x.unit)}` : ''},"source":"${x.source}"}`,
 };
 
 /** Readings may be asked for at most this far back in one request. */
