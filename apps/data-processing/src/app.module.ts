@@ -60,7 +60,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
-        MetricsModule,
+        MetricsModule.forRoot(),
         // Either store may be down when the app starts: it starts anyway, writes to the other
         // (with a backlog) and connects in the background (readiness says `degraded`).
         PostgresModule.forRootAsync({ migrations: postgresMigrations, connect: 'background' }),

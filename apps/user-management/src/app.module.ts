@@ -56,7 +56,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
-        MetricsModule,
+        MetricsModule.forRoot(),
         PostgresModule.forRootAsync({ migrations: postgresMigrations }),
         // Only for the audit copy, which can catch up later: start without it, connect when it answers.
         ...(flags.useMongodbAudit ? [MongoModule.forRootAsync({ connectInBackground: true })] : []),

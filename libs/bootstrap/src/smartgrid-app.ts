@@ -2,9 +2,11 @@ import { DynamicModule, INestApplication, LoggerService, LogLevel } from '@nestj
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { CustomStrategy } from '@nestjs/microservices';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigSection, httpConfig, validateEnvironment } from '@smartgrid/config';
 import { logLevelsFor } from '@smartgrid/observability';
+import { applyHttpSurface } from './http-surface';
 
 /** What makes one app different from the other at start; everything else is shared. */
 export interface SmartgridAppSpec {
@@ -54,11 +56,14 @@ export async function createSmartgridApp(spec: SmartgridAppSpec, options: Create
   // ConfigValidationError, not as a rejection inside module scanning.
   validateEnvironment(process.env, spec.requiredConfig);
   const logger = options.logger ?? logLevelsFor(process.env.LOG_LEVEL);
-  const app = await NestFactory.create(spec.module(), {
+  const app = await NestFactory.create<NestExpressApplication>(spec.module(), {
     abortOnError: false,
+    // Registered by applyHttpSurface with the configured limit instead.
+    bodyParser: false,
     ...(logger !== undefined ? { logger } : {}),
   });
   try {
+    applyHttpSurface(app, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
     const microservice = spec.kafka?.(app);
     if (microservice) app.connectMicroservice(microservice, { inheritAppConfig: true });
     const openApi = new DocumentBuilder()

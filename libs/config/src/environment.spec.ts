@@ -65,4 +65,22 @@ describe('validateEnvironment', () => {
   it('accepts boolean spellings', () => {
     expect(problemsOf({ ...valid, USE_CASSANDRA: 'false', USE_MONGODB_AUDIT: '1' })).toEqual([]);
   });
+
+  it('accepts explicit CORS origins and proxy settings, refuses a wildcard and "trust everything"', () => {
+    expect(problemsOf({ ...valid, CORS_ORIGINS: 'https://grid.example.com, http://localhost:5173', TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toEqual([]);
+    expect(problemsOf({ ...valid, TRUST_PROXY: '1' })).toEqual([]);
+    expect(problemsOf({ ...valid, CORS_ORIGINS: '*', TRUST_PROXY: 'true' }).sort()).toEqual(['CORS_ORIGINS', 'TRUST_PROXY']);
+    expect(problemsOf({ ...valid, CORS_ORIGINS: 'https://grid.example.com/path' })).toEqual(['CORS_ORIGINS']);
+  });
+
+  it('checks the metrics surface and body limit; empty means unset', () => {
+    expect(problemsOf({ ...valid, METRICS_PORT: '9464', METRICS_HOST: '127.0.0.1', METRICS_TOKEN: 't'.repeat(32), HTTP_BODY_LIMIT_KB: '256' })).toEqual([]);
+    expect(problemsOf({ ...valid, METRICS_PORT: '', METRICS_TOKEN: '' })).toEqual([]);
+    expect(problemsOf({ ...valid, METRICS_PORT: 'x', METRICS_TOKEN: 'short', HTTP_BODY_LIMIT_KB: '0' }).sort()).toEqual(['HTTP_BODY_LIMIT_KB', 'METRICS_PORT', 'METRICS_TOKEN']);
+  });
+
+  it('names a migration role that is not a plain role name', () => {
+    expect(problemsOf({ ...valid, POSTGRES_MIGRATION_USER: 'smartgrid_owner' })).toEqual([]);
+    expect(problemsOf({ ...valid, POSTGRES_MIGRATION_USER: 'owner; DROP' })).toEqual(['POSTGRES_MIGRATION_USER']);
+  });
 });

@@ -18,8 +18,28 @@ const list = (name: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+/** TRUST_PROXY as Express takes it: false, a hop count, or a list of addresses/ranges. */
+function trustProxy(): false | number | string[] {
+  const raw = str('TRUST_PROXY').replace(/\s+/g, '');
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',');
+}
+
 export const httpConfig = registerAs('http', () => ({
   port: int('PORT', 3000),
+  /** Explicit browser origins; empty: CORS off. */
+  corsOrigins: list('CORS_ORIGINS'),
+  trustProxy: trustProxy(),
+  /** Largest JSON request body accepted (413 above). */
+  bodyLimitKb: int('HTTP_BODY_LIMIT_KB', 100),
+  metrics: {
+    /** Separate listener for /metrics (then not served on the API port). */
+    port: process.env.METRICS_PORT !== undefined && process.env.METRICS_PORT !== '' ? Number(process.env.METRICS_PORT) : undefined,
+    host: str('METRICS_HOST', '127.0.0.1'),
+    /** Bearer token required on /metrics when set. */
+    token: process.env.METRICS_TOKEN || undefined,
+  },
 }));
 
 export const postgresConfig = registerAs('postgres', () => ({
@@ -29,6 +49,9 @@ export const postgresConfig = registerAs('postgres', () => ({
   user: str('POSTGRES_USER'),
   password: str('POSTGRES_PASSWORD'),
   poolSize: int('POSTGRES_POOL_SIZE', 10),
+  /** Owner role for migrations; undefined: migrate as `user`. */
+  migrationUser: process.env.POSTGRES_MIGRATION_USER || undefined,
+  migrationPassword: process.env.POSTGRES_MIGRATION_PASSWORD || undefined,
 }));
 
 export const cassandraConfig = registerAs('cassandra', () => ({
