@@ -1,6 +1,8 @@
 import { Role } from '@smartgrid/auth';
 import { AppendOptions, AuditEntry, AuditFilter, AuditLogStore, ChainHead, GENESIS_HASH, Transaction } from '@smartgrid/audit';
-import { LoginThrottleStore, NewUser, ThrottlePolicy, User, UserChanges, UsernameTakenError, UsersRepository } from '@smartgrid/users';
+import {
+  LoginThrottleStore, NewUser, progressiveDelaySeconds, ProgressivePolicy, ThrottlePolicy, ThrottleState, User, UserChanges, UsernameTakenError, UsersRepository,
+} from '@smartgrid/users';
 
 /**
  * In-memory doubles of the users and audit-log ports, for unit specs of the services. One
@@ -185,13 +187,28 @@ export class InMemoryLoginThrottleStore implements LoginThrottleStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async lockedFor(keys: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+  async states(keys: string[], windowSeconds: number): Promise<Map<string, ThrottleState>> {
+    const now = this.now();
+    const out = new Map<string, ThrottleState>();
     for (const k of keys) {
       const r = this.rows.get(k);
-      if (r?.lockedUntil != null && r.lockedUntil > this.now()) out.set(k, Math.max(1, Math.ceil((r.lockedUntil - this.now()) / 1000)));
+      if (!r) continue;
+      const locked = r.lockedUntil !== null && r.lockedUntil > now ? Math.ceil((r.lockedUntil - now) / 1000) : 0;
+      const failures = r.windowStarted >= now - windowSeconds * 1000 || locked > 0 ? r.failures : 0;
+      if (failures > 0 || locked > 0) out.set(k, { failures, lockedForSeconds: locked });
     }
     return out;
+  }
+
+  async tryAttempt(key: string, p: ProgressivePolicy): Promise<{ allowed: boolean; attempts: number; retryAfterSeconds: number }> {
+    const now = this.now();
+    const r = this.rows.get(key) ?? { failures: 0, windowStarted: now, lockedUntil: null };
+    if (r.lockedUntil !== null && r.lockedUntil > now) return { allowed: false, attempts: r.failures, retryAfterSeconds: Math.ceil((r.lockedUntil - now) / 1000) };
+    const expired = r.windowStarted < now - p.windowSeconds * 1000;
+    const attempts = expired ? 1 : r.failures + 1;
+    const delay = progressiveDelaySeconds(attempts, p);
+    this.rows.set(key, { failures: attempts, windowStarted: expired ? now : r.windowStarted, lockedUntil: delay > 0 ? now + delay * 1000 : null });
+    return { allowed: true, attempts, retryAfterSeconds: 0 };
   }
 
   async recordFailure(key: string, p: ThrottlePolicy): Promise<{ failures: number; locked: boolean }> {

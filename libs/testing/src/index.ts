@@ -13,3 +13,5 @@ export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManageme
 export { logChildOutput, TEST_OUTPUT_ENV } from './child-output';
 export { OpenApiContract } from './openapi-contract';
 export type { OpenApiContractOptions, OpenApiDocument } from './openapi-contract';
+export { httpFrom } from './http-from';
+export type { PlainResponse } from './http-from';
