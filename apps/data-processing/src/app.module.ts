@@ -13,7 +13,7 @@ import { MetersModule } from './meters/meters.module';
 import { DataProcessingMetricsModule } from './metrics/metrics.module';
 import { SensorsModule } from './sensors/sensors.module';
 import { StorageModule } from './storage/storage.module';
-import { cqlMigrations, hybridStorage, postgresMigrations } from './storage/storage.wiring';
+import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from './storage/storage.wiring';
 
 // Feature wiring: a feature's migrations go in storage/storage.wiring.ts, its module below.
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
@@ -63,7 +63,7 @@ export class AppModule {
         MetricsModule.forRoot(),
         // Either store may be down when the app starts: it starts anyway, writes to the other
         // (with a backlog) and connects in the background (readiness says `degraded`).
-        PostgresModule.forRootAsync({ migrations: postgresMigrations, connect: 'background' }),
+        PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants, connect: 'background' }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations, connect: 'background' }),
         KafkaModule.forRootAsync({ topics }),
         health,

@@ -6,7 +6,9 @@ import { HealthModule } from '@smartgrid/health';
 import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
-import { auditMigrations, foundationMigrations, PostgresHealthIndicator, PostgresModule, usersMigrations } from '@smartgrid/postgres';
+import {
+  auditGrants, auditMigrations, foundationMigrations, PostgresGrants, PostgresHealthIndicator, PostgresModule, usersGrants, usersMigrations,
+} from '@smartgrid/postgres';
 import { AuditModule } from './audit/audit.module';
 import { LoginModule } from './auth/login.module';
 import { UsersModule } from './users/users.module';
@@ -14,6 +16,8 @@ import { UsersModule } from './users/users.module';
 // Feature wiring: add a feature's migrations and module here (auth, users, audit...).
 /** PostgreSQL migrations, from the libs that own the tables this app uses. */
 const postgresMigrations: Function[] = [...foundationMigrations, ...usersMigrations, ...auditMigrations];
+/** What this app's PostgreSQL role may do on those tables (applied when POSTGRES_MIGRATION_USER is set). */
+const postgresGrants: PostgresGrants[] = [...usersGrants, ...auditGrants];
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
 const topics = [TOPICS.auditEvents];
 /** Feature modules (HTTP and Kafka controllers, services); built once the environment is validated. */
@@ -57,7 +61,7 @@ export class AppModule {
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
         MetricsModule.forRoot(),
-        PostgresModule.forRootAsync({ migrations: postgresMigrations }),
+        PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants }),
         // Only for the audit copy, which can catch up later: start without it, connect when it answers.
         ...(flags.useMongodbAudit ? [MongoModule.forRootAsync({ connectInBackground: true })] : []),
         KafkaModule.forRootAsync({ topics }),

@@ -1,7 +1,7 @@
 export { uniqueName } from './names';
 export { testEnv } from './env';
 export type { TestEnv } from './env';
-export { createTestDatabase, dropTestDatabase } from './postgres';
+export { adminClient, adminPool, APP_ROLES, appRoleEnv, createTestDatabase, dropTestDatabase } from './postgres';
 export type { TestDatabase } from './postgres';
 export { deleteTestTopics, dropKeyspace, dropMongoDatabase, setupTestStack } from './stack';
 export type { TestStack } from './stack';
