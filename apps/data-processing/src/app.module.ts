@@ -3,7 +3,7 @@ import { AuthModule } from '@smartgrid/auth';
 import { CassandraHealthIndicator, CassandraModule } from '@smartgrid/cassandra';
 import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { HealthModule } from '@smartgrid/health';
-import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { KafkaHealthIndicator, KafkaModule, TokenRevocationsModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { MetricsModule } from '@smartgrid/observability';
 import { PostgresHealthIndicator, PostgresModule } from '@smartgrid/postgres';
@@ -23,6 +23,8 @@ const featureModules: Array<Type | DynamicModule> = [
   hybridStorage(),
   // Bearer tokens from user-management on every /api route; validation pipe and error bodies.
   AuthModule.forRootAsync(),
+  // Revoked tokens (disabled, demoted, logged out) refused within seconds of the change.
+  TokenRevocationsModule,
   SmartgridHttpModule,
   DataProcessingMetricsModule,
   IngestModule,

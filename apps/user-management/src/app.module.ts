@@ -3,7 +3,7 @@ import { AuthModule } from '@smartgrid/auth';
 import { appFlags, ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { HealthModule } from '@smartgrid/health';
-import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { KafkaHealthIndicator, KafkaModule, TokenRevocationsModule, TOPICS } from '@smartgrid/kafka';
 import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
 import {
@@ -25,6 +25,8 @@ const featureModules = (flags: ReturnType<typeof appFlags>): Array<Type | Dynami
   // Validation pipe, error body, request ids; then the global JWT guard (health, metrics and docs stay open).
   SmartgridHttpModule,
   AuthModule.forRootAsync(),
+  // Revocations from the token-revocations topic (this app publishes them too).
+  TokenRevocationsModule,
   AuditModule.forRoot({ mirror: flags.useMongodbAudit }),
   UsersModule,
   LoginModule,

@@ -1,7 +1,9 @@
 import { Role } from '@smartgrid/auth';
 import { AppendOptions, AuditEntry, AuditFilter, AuditLogStore, ChainHead, GENESIS_HASH, Transaction } from '@smartgrid/audit';
+import type { TokenRevocation } from '@smartgrid/auth';
 import {
-  LoginThrottleStore, NewUser, progressiveDelaySeconds, ProgressivePolicy, ThrottlePolicy, ThrottleState, User, UserChanges, UsernameTakenError, UsersRepository,
+  LoginThrottleStore, NewUser, progressiveDelaySeconds, ProgressivePolicy, ThrottlePolicy, ThrottleState, TokenRevocationOutbox, User, UserChanges,
+  UsernameTakenError, UsersRepository,
 } from '@smartgrid/users';
 
 /**
@@ -17,15 +19,17 @@ interface State {
   entries: AuditEntry[];
   backlog: Set<number>;
   head: ChainHead;
+  outbox: { id: number; revocation: TokenRevocation }[];
 }
 
 function copy(s: State): State {
-  return { users: new Map(s.users), entries: [...s.entries], backlog: new Set(s.backlog), head: { ...s.head } };
+  return { users: new Map(s.users), entries: [...s.entries], backlog: new Set(s.backlog), head: { ...s.head }, outbox: [...s.outbox] };
 }
 
 export class InMemoryUserManagementDb {
-  state: State = { users: new Map(), entries: [], backlog: new Set(), head: { lastSeq: 0, lastHash: GENESIS_HASH } };
+  state: State = { users: new Map(), entries: [], backlog: new Set(), head: { lastSeq: 0, lastHash: GENESIS_HASH }, outbox: [] };
   readonly users = new InMemoryUsersRepository(this);
+  readonly revocationOutbox = new InMemoryTokenRevocationOutbox(this);
   readonly auditLog = new InMemoryAuditLogStore(this);
   /** Transactions opened so far (a spec can check that work ran inside one). */
   transactions = 0;
@@ -52,7 +56,7 @@ export class InMemoryUsersRepository implements UsersRepository {
   async insert(user: NewUser): Promise<User> {
     if ([...this.map.values()].some((u) => u.username.toLowerCase() === user.username.toLowerCase())) throw new UsernameTakenError(user.username);
     const now = new Date();
-    const stored: User = { ...user, createdAt: now, updatedAt: now };
+    const stored: User = { ...user, tokenVersion: 0, createdAt: now, updatedAt: now };
     this.map.set(user.id, stored);
     return { ...stored };
   }
@@ -95,6 +99,24 @@ export class InMemoryUsersRepository implements UsersRepository {
   }
 
   async lockFirstAdminSeeding(): Promise<void> {}
+}
+
+export class InMemoryTokenRevocationOutbox implements TokenRevocationOutbox {
+  private nextId = 1;
+
+  constructor(private readonly db: InMemoryUserManagementDb) {}
+
+  async add(revocations: readonly TokenRevocation[]): Promise<void> {
+    for (const revocation of revocations) this.db.state.outbox.push({ id: this.nextId++, revocation });
+  }
+
+  async batch(limit: number): Promise<{ id: number; revocation: TokenRevocation }[]> {
+    return this.db.state.outbox.slice(0, limit);
+  }
+
+  async remove(ids: readonly number[]): Promise<void> {
+    this.db.state.outbox = this.db.state.outbox.filter((o) => !ids.includes(o.id));
+  }
 }
 
 export class InMemoryAuditLogStore implements AuditLogStore {

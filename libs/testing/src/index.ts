@@ -9,7 +9,9 @@ export { isServerUp, REPO_ROOT, runStack, startServer, stopServer } from './serv
 export type { ServerName, StackResult } from './servers';
 export { waitFor } from './wait';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage-doubles';
-export { InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryUserManagementDb, InMemoryUsersRepository } from './in-memory-user-stores';
+export {
+  InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryTokenRevocationOutbox, InMemoryUserManagementDb, InMemoryUsersRepository,
+} from './in-memory-user-stores';
 export { logChildOutput, TEST_OUTPUT_ENV } from './child-output';
 export { OpenApiContract } from './openapi-contract';
 export type { OpenApiContractOptions, OpenApiDocument } from './openapi-contract';

@@ -67,7 +67,7 @@ export class LoginService {
     // Only this (username, client)'s counter: the username's and the client's measure attacks.
     await this.throttle.clear(keys.pair);
     const role = user.role;
-    const token = await this.tokens.issue({ userId: user.id, username: user.username, role });
+    const token = await this.tokens.issue({ userId: user.id, username: user.username, role }, { tokenVersion: user.tokenVersion });
     await this.audit.record({
       actor: user.username,
       action: AUDIT_ACTIONS.login,
