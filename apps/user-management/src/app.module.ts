@@ -48,7 +48,7 @@ const health = (flags: ReturnType<typeof appFlags>) =>
   });
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
-export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth'];
+export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'mongo', 'kafka', 'auth', 'audit'];
 
 /**
  * Built at call time, not import time: SmartgridConfigModule validates the environment when

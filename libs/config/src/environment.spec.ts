@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigValidationError, validateEnvironment } from './environment';
 
 const valid = {
@@ -82,5 +83,29 @@ describe('validateEnvironment', () => {
   it('names a migration role that is not a plain role name', () => {
     expect(problemsOf({ ...valid, POSTGRES_MIGRATION_USER: 'smartgrid_owner' })).toEqual([]);
     expect(problemsOf({ ...valid, POSTGRES_MIGRATION_USER: 'owner; DROP' })).toEqual(['POSTGRES_MIGRATION_USER']);
+  });
+});
+
+describe('validateEnvironment: audit checkpoints', () => {
+  const ed = generateKeyPairSync('ed25519');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const problems = (env: Record<string, unknown>) => {
+    try {
+      validateEnvironment(env, ['audit']);
+      return [];
+    } catch (e) {
+      return (e as ConfigValidationError).problems;
+    }
+  };
+
+  it('takes an Ed25519 key as PEM (newlines as \\n too) or base64 DER, and names a wrong one without echoing it', () => {
+    const pem = ed.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    expect(problems({ AUDIT_CHECKPOINT_KEY: pem })).toEqual([]);
+    expect(problems({ AUDIT_CHECKPOINT_KEY: pem.replace(/\n/g, '\\n') })).toEqual([]);
+    expect(problems({ AUDIT_CHECKPOINT_KEY: ed.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64') })).toEqual([]);
+    const secret = rsa.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const found = problems({ AUDIT_CHECKPOINT_KEY: secret, AUDIT_CHECKPOINT_INTERVAL_SECONDS: '-1' });
+    expect(found.map((p) => p.variable).sort()).toEqual(['AUDIT_CHECKPOINT_INTERVAL_SECONDS', 'AUDIT_CHECKPOINT_KEY']);
+    expect(JSON.stringify(found)).not.toContain(secret.slice(20, 60));
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { createPrivateKey } from 'node:crypto';
 import {
   IsBoolean,
   IsIn,
@@ -11,12 +12,13 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
   ValidationError,
 } from 'class-validator';
 
 /** Which groups of variables an app needs; each app lists its own. */
-export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth';
+export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth' | 'audit';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -187,12 +189,44 @@ export class AuthEnv {
   JWT_TTL_SECONDS?: number;
 }
 
+/** An Ed25519 private key as PKCS#8 PEM (newlines may be written as \n) or base64 DER. */
+function isEd25519PrivateKey(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim().replace(/\\n/g, '\n');
+  try {
+    const key = text.startsWith('-----BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
+export class AuditEnv {
+  /** Signs audit checkpoints; unset: no checkpoints are signed. Never logged, never echoed. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @ValidateBy({
+    name: 'isEd25519PrivateKey',
+    validator: {
+      validate: isEd25519PrivateKey,
+      defaultMessage: () => 'AUDIT_CHECKPOINT_KEY must be an Ed25519 private key, PKCS#8 PEM or base64 DER (npm run audit:keygen makes one)',
+    },
+  })
+  AUDIT_CHECKPOINT_KEY?: string;
+
+  /** Seconds between periodic checkpoints (only when the chain has grown); 0: on demand only. */
+  @Transform(optionalNumber) @IsOptional() @IsInt() @Min(0) @Max(86_400)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS?: number;
+}
+
 const SECTIONS: Record<ConfigSection, new () => object> = {
   postgres: PostgresEnv,
   cassandra: CassandraEnv,
   mongo: MongoEnv,
   kafka: KafkaEnv,
   auth: AuthEnv,
+  audit: AuditEnv,
 };
 
 export class ConfigValidationError extends Error {

@@ -91,6 +91,12 @@ export const authConfig = registerAs('auth', () => ({
   jwtTtlSeconds: int('JWT_TTL_SECONDS', 900),
 }));
 
+export const auditConfig = registerAs('audit', () => ({
+  /** Ed25519 private key (PEM or base64 DER) signing checkpoints; undefined: none are signed. */
+  checkpointKey: process.env.AUDIT_CHECKPOINT_KEY || undefined,
+  checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300),
+}));
+
 export const appFlags = registerAs('flags', () => ({
   /** Default write target: both stores when true, PostgreSQL only when false. */
   useCassandra: bool('USE_CASSANDRA', true),
@@ -98,4 +104,4 @@ export const appFlags = registerAs('flags', () => ({
   useMongodbAudit: bool('USE_MONGODB_AUDIT', true),
 }));
 
-export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, appFlags];
+export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags];
