@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * now runs as its owner (SECURITY DEFINER) and the app role may only call it. Its search_path is
  * `public, pg_temp`: partitions are created in public, and a caller's temporary objects come last.
  */
-export class PartitionFunctionAsOwner1796100000100 implements MigrationInterface {
-  name = 'PartitionFunctionAsOwner1796100000100';
+export class PartitionFunctionAsOwner1796200000100 implements MigrationInterface {
+  name = 'PartitionFunctionAsOwner1796200000100';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER FUNCTION ensure_sensor_data_partition(timestamptz) SECURITY DEFINER SET search_path = public, pg_temp');

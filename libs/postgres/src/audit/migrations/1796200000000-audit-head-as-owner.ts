@@ -8,8 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * in for the head); the app role is granted EXECUTE on the latter and SELECT on the head
  * table, never UPDATE (see auditGrants).
  */
-export class AuditHeadAsOwner1796100000000 implements MigrationInterface {
-  name = 'AuditHeadAsOwner1796100000000';
+export class AuditHeadAsOwner1796200000000 implements MigrationInterface {
+  name = 'AuditHeadAsOwner1796200000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER FUNCTION audit_log_link() SECURITY DEFINER SET search_path = public, pg_temp');

@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * also published on Kafka, and only the signature (made with a key the database never sees)
  * makes one valid.
  */
-export class CreateAuditCheckpoints1796100000200 implements MigrationInterface {
-  name = 'CreateAuditCheckpoints1796100000200';
+export class CreateAuditCheckpoints1796200000200 implements MigrationInterface {
+  name = 'CreateAuditCheckpoints1796200000200';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

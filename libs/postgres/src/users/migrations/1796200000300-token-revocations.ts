@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * every token carries the version it was issued at), and revocations wait in an outbox, written
  * in the transaction of the change that causes them, until they are published on Kafka.
  */
-export class TokenRevocations1796100000300 implements MigrationInterface {
-  name = 'TokenRevocations1796100000300';
+export class TokenRevocations1796200000300 implements MigrationInterface {
+  name = 'TokenRevocations1796200000300';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE users ADD COLUMN token_version integer NOT NULL DEFAULT 0 CHECK (token_version >= 0)');
