@@ -36,9 +36,15 @@ sg_java17() {
   sg_die "Java 17 not found (set SMARTGRID_JAVA17_HOME)"
 }
 
+# Is the pid in NAME's pid file alive and one of this state dir's servers? A pid file left
+# behind by a server that died can name a pid the kernel has since given to another process;
+# the command line of ours always names a path under $SG_STATE.
 sg_pid_alive() { # sg_pid_alive NAME
-  local f; f=$(sg_pidfile "$1")
-  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+  local f pid; f=$(sg_pidfile "$1")
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ -r "/proc/$pid/cmdline" ] &&
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$SG_STATE/"
 }
 
 sg_port_open() { # sg_port_open PORT
