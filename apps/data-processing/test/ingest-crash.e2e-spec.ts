@@ -5,7 +5,7 @@ import { setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
-import { ChildApp, KILL_BEFORE_COMMIT, startChildApp } from './support/child-app';
+import { ChildApp, KILL_BEFORE_COMMIT, runChildAppToExit, startChildApp } from './support/child-app';
 import { meterMessage, sensorMessage } from './support/malformed-corpus';
 
 /**
@@ -81,10 +81,9 @@ describe('ingest crash between write and commit (child process, SIGKILL)', () =>
     const topic = prefixedTopic(stack.env.KAFKA_TOPIC_PREFIX, logical);
     const committedBefore = await committed(topic);
     await producer.send({ topic, acks: -1, messages });
-    const first = await startChildApp(childEnv(), 120_000, [KILL_BEFORE_COMMIT]);
-    const ended = await first.exited;
-    expect({ signal: ended.signal, output: ended.signal === 'SIGKILL' ? '' : first.output() }).toEqual({ signal: 'SIGKILL', output: '' });
-    expect(first.output()).toContain('killing myself before the commit');
+    const ended = await runChildAppToExit(childEnv(), [KILL_BEFORE_COMMIT]);
+    expect({ signal: ended.signal, output: ended.signal === 'SIGKILL' ? '' : ended.output }).toEqual({ signal: 'SIGKILL', output: '' });
+    expect(ended.output).toContain('killing myself before the commit');
     // Nothing more committed for the topic: the whole batch will be delivered again.
     expect(await committed(topic)).toEqual(committedBefore);
   }
