@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { OpenApiContract, OpenApiDocument } from '@smartgrid/testing';
 import request from 'supertest';
 import { ADMIN, Harness, startHarness } from './support/user-management.harness';
@@ -5,6 +6,8 @@ import { ADMIN, Harness, startHarness } from './support/user-management.harness'
 type Method = 'get' | 'post' | 'patch' | 'delete';
 
 const NO_SUCH_USER = '00000000-0000-4000-8000-000000000000';
+/** A signing key of this run only, so that the checkpoint routes answer for real. */
+const CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 
 /**
  * The published OpenAPI document is what a client generator gets: every body a named
@@ -29,7 +32,7 @@ describe('user-management OpenAPI contract (real app, real answers)', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness({ LOGIN_MAX_FAILURES_PER_USER: '3' });
+    h = await startHarness({ LOGIN_MAX_FAILURES_PER_USER: '3', AUDIT_CHECKPOINT_KEY: CHECKPOINT_KEY });
     admin = await h.adminToken();
     const doc = (await h.http().get('/docs-json').expect(200)).body as OpenApiDocument;
     // Probe reports carry probe-specific fields besides status.
@@ -104,6 +107,24 @@ describe('user-management OpenAPI contract (real app, real answers)', () => {
     expect((await call('get', '/api/audit-logs', { token: (await h.userWithRole('viewer')).token })).status).toBe(403);
     expect((await call('get', '/api/audit-logs/verify', { token: admin })).status).toBe(200);
     expect((await call('get', '/api/audit-logs/verify', { token: operator.token })).status).toBe(403);
+  });
+
+  it('audit checkpoints: sign now, list, with their errors', async () => {
+    const operator = await h.userWithRole('operator');
+    const signed = await call('post', '/api/audit-logs/checkpoints', { token: admin });
+    expect(signed.status).toBe(201);
+    expect((await call('post', '/api/audit-logs/checkpoints', { token: operator.token })).status).toBe(403);
+    const page = await call('get', '/api/audit-logs/checkpoints', { token: operator.token, query: { limit: '5' } });
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((c: { seq: number }) => c.seq)).toContain(signed.body.seq);
+    expect((await call('get', '/api/audit-logs/checkpoints', { token: operator.token, query: { cursor: 'abc' } })).status).toBe(400);
+  });
+
+  it('logout: revokes the token, refuses bad bodies and missing tokens', async () => {
+    const viewer = await h.userWithRole('viewer');
+    expect((await call('post', '/api/auth/logout', { token: viewer.token, body: { allSessions: 'yes' } })).status).toBe(400);
+    expect((await call('post', '/api/auth/logout', { token: viewer.token, body: {} })).status).toBe(204);
+    expect((await call('post', '/api/auth/logout')).status).toBe(401);
   });
 
   it('has checked a success and an error answer of every documented route', () => {
