@@ -3,10 +3,12 @@ import { CreateSensorData1767398400100 } from './1767398400100-create-sensor-dat
 import { CreateMeterReadings1767398400200 } from './1767398400200-create-meter-readings';
 import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-replication-backlog';
 import { QuarantineAndReadingUnit1796000000000 } from './1796000000000-quarantine-and-reading-unit';
+import { GridRegistry1797000000000 } from './1797000000000-grid-registry';
 
 /**
- * customers, meters, sensors, sensor_data (monthly partitions), meter_readings and the
- * replication backlog and quarantine. Pass after foundationMigrations and before anything that builds on
+ * customers, meters, sensors (the grid registry: statuses, meter assignments, metadata inbox
+ * and search copy, newest reading per device), sensor_data (monthly partitions),
+ * meter_readings and the replication backlog and quarantine. Pass after foundationMigrations and before anything that builds on
  * these tables (e.g. the aggregates migrations).
  */
 export const timeseriesMigrations: Function[] = [
@@ -15,4 +17,5 @@ export const timeseriesMigrations: Function[] = [
   CreateMeterReadings1767398400200,
   CreateReplicationBacklog1767398400300,
   QuarantineAndReadingUnit1796000000000,
+  GridRegistry1797000000000,
 ];
