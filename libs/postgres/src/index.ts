@@ -10,3 +10,4 @@ export * from './audit';
 export * from './users';
 export * from './timeseries';
 export * from './aggregates';
+export * from './registry';
