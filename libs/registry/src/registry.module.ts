@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CustomersService } from './customers.service';
 import { DeviceMetadataService } from './metadata/device-metadata.service';
 import { MetersService } from './meters.service';
@@ -10,7 +10,7 @@ export interface RegistryModuleOptions {
    * DEVICE_METADATA_INDEX (e.g. PostgresRegistryModule) and DEVICE_METADATA_STORE (e.g.
    * MongoRegistryModule).
    */
-  imports: ModuleMetadata['imports'];
+  imports: (Type | DynamicModule)[];
 }
 
 const services = [CustomersService, MetersService, SensorsService, DeviceMetadataService];
@@ -19,6 +19,8 @@ const services = [CustomersService, MetersService, SensorsService, DeviceMetadat
 @Module({})
 export class RegistryModule {
   static forRoot(options: RegistryModuleOptions): DynamicModule {
-    return { module: RegistryModule, imports: options.imports ?? [], providers: services, exports: services };
+    const imports = options.imports;
+    // The ports stay visible to the app (its background jobs use them too).
+    return { module: RegistryModule, imports, providers: services, exports: [...services, ...imports] };
   }
 }

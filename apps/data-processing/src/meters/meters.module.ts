@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MeterMetadataController } from '../registry/device-metadata.controller';
+import { GridRegistryModule } from '../registry/grid-registry.module';
+import { MetersRegistryController } from './meters-registry.controller';
 import { MetersController } from './meters.controller';
 
-@Module({ controllers: [MetersController] })
+@Module({
+  imports: [GridRegistryModule],
+  controllers: [MetersRegistryController, MeterMetadataController, MetersController],
+})
 export class MetersModule {}

@@ -19,7 +19,7 @@ import { CustomerRow, RegistryMapper } from './registry.mapper';
 const SELECT = `SELECT c.id, c.name, c.address, c.contact, c.status, c.created_at, c.updated_at FROM customers c`;
 
 const LISTING: ListingSpec = {
-  select: `${SELECT.replace(' FROM customers c', '{distance} FROM customers c')}`,
+  select: `${SELECT.replace(' FROM customers c', '{extra} FROM customers c')}`,
   alias: 'c',
   textColumns: ['c.id', 'c.name'],
   sorts: {

@@ -26,7 +26,7 @@ const CURRENT_CUSTOMER = (meter: string) =>
 
 const SELECT = `
   SELECT m.id, m.name, m.serial, m.model, ${locationColumns('m')}, m.status, m.installed_at, m.decommissioned_at,
-         m.created_at, m.updated_at, l.ts AS last_seen_at, ${CURRENT_CUSTOMER('m.id')} AS customer_id{distance}
+         m.created_at, m.updated_at, l.ts AS last_seen_at, ${CURRENT_CUSTOMER('m.id')} AS customer_id{extra}
     FROM meters m LEFT JOIN meter_latest l ON l.meter_id = m.id`;
 
 const LISTING: ListingSpec = {
@@ -186,17 +186,16 @@ export class PostgresMetersStore implements MetersStore {
   }
 
   private async detail(em: EntityManager, id: string, lock: boolean): Promise<MeterDetail | null> {
-    const rows: MeterRow[] = await em.query(`${SELECT.replace('{distance}', '')} WHERE m.id = $1${lock ? ' FOR NO KEY UPDATE OF m' : ''}`, [id]);
+    const rows: MeterRow[] = await em.query(`${SELECT.replace('{extra}', '')} WHERE m.id = $1${lock ? ' FOR NO KEY UPDATE OF m' : ''}`, [id]);
     if (!rows[0]) return null;
-    const [assignments, mismatches, latest] = await Promise.all([
-      this.assignments(em, id),
-      em.query(
-        `SELECT meter_id, reading_customer_id, registry_customer_id, first_ts, last_ts, readings, notified_readings
-           FROM meter_customer_mismatches WHERE meter_id = $1 ORDER BY first_ts`,
-        [id],
-      ) as Promise<MismatchRow[]>,
-      em.query('SELECT ts, customer_id, energy_kwh, power_kw, voltage FROM meter_latest WHERE meter_id = $1', [id]) as Promise<MeterLatestRow[]>,
-    ]);
+    // One after the other: the queries may share a transaction's connection.
+    const assignments = await this.assignments(em, id);
+    const mismatches: MismatchRow[] = await em.query(
+      `SELECT meter_id, reading_customer_id, registry_customer_id, first_ts, last_ts, readings, notified_readings
+         FROM meter_customer_mismatches WHERE meter_id = $1 ORDER BY first_ts`,
+      [id],
+    );
+    const latest: MeterLatestRow[] = await em.query('SELECT ts, customer_id, energy_kwh, power_kw, voltage FROM meter_latest WHERE meter_id = $1', [id]);
     return {
       ...RegistryMapper.meterToDomain(rows[0]),
       assignments,

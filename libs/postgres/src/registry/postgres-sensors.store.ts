@@ -20,7 +20,7 @@ import { locationColumns, pointSql, RegistryMapper, SensorLatestRow, SensorRow }
 
 const SELECT = `
   SELECT s.id, s.name, s.sensor_type, s.unit, ${locationColumns('s')}, s.status, s.meter_id, s.site,
-         s.installed_at, s.decommissioned_at, s.created_at, s.updated_at, l.ts AS last_seen_at{distance}
+         s.installed_at, s.decommissioned_at, s.created_at, s.updated_at, l.ts AS last_seen_at{extra}
     FROM sensors s LEFT JOIN sensor_latest l ON l.sensor_id = s.id`;
 
 const LISTING: ListingSpec = {
@@ -153,7 +153,7 @@ export class PostgresSensorsStore implements SensorsStore {
   }
 
   private async find(em: EntityManager, id: string, lock: boolean): Promise<Sensor | null> {
-    const rows: SensorRow[] = await em.query(`${SELECT.replace('{distance}', '')} WHERE s.id = $1${lock ? ' FOR NO KEY UPDATE OF s' : ''}`, [id]);
+    const rows: SensorRow[] = await em.query(`${SELECT.replace('{extra}', '')} WHERE s.id = $1${lock ? ' FOR NO KEY UPDATE OF s' : ''}`, [id]);
     return rows[0] ? RegistryMapper.sensorToDomain(rows[0]) : null;
   }
 

@@ -21,7 +21,7 @@ export interface SortColumn {
 
 /** One listing of one table: the select, its alias, sortable columns, text-searched columns. */
 export interface ListingSpec {
-  /** `SELECT … FROM … JOIN …` without WHERE; may use `{distance}` where the distance column goes. */
+  /** `SELECT … {extra} FROM … JOIN …` without WHERE; `{extra}` is where the distance and sort key columns go. */
   select: string;
   alias: string;
   sorts: Record<string, SortColumn>;
@@ -86,8 +86,8 @@ export function listingSql(spec: ListingSpec, f: ListingFilters, params: Params)
     );
   }
   const keyColumn = sort.type === 'timestamptz' ? `(${sort.expr})::text` : sort.expr;
-  const select = spec.select.replace('{distance}', distance ? `, ${distance} AS distance_m` : '');
-  return `${select}, ${keyColumn} AS sort_key
+  const select = spec.select.replace('{extra}', `${distance ? `, ${distance} AS distance_m` : ''}, ${keyColumn} AS sort_key`);
+  return `${select}
      ${where.length > 0 ? `WHERE ${where.join('\n       AND ')}` : ''}
      ORDER BY ${sort.expr} ${f.sort.descending ? 'DESC' : 'ASC'}, ${a}.id ASC
      LIMIT ${params.add(f.limit + 1)}`;

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Param, Patch, Put, Type, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
+import { RegistryAudit } from './registry-audit';
+import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
+import { RegistryIdParams } from './registry.dto';
+import { MetadataResponse } from './registry.responses';
+
+export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
+
+const METADATA_BODY = {
+  schema: { type: 'object' as const, additionalProperties: true },
+  examples: { firmware: { value: { firmware: '2.1', tags: ['feeder-7'], calibration: { date: '2026-10-01', by: 'acme' } } } },
+};
+
+/**
+ * GET|PUT|PATCH /api/<sensors|meters>/:id/metadata — the device's metadata document in MongoDB
+ * (any nested fields). PUT replaces it, PATCH applies a JSON merge patch (RFC 7396; sent as
+ * application/merge-patch+json or application/json). Without MongoDB these answer 503 naming
+ * it while the rest of the registry keeps working.
+ */
+export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'meters'): Type {
+  @ApiTags(path)
+  @ApiBearerAuth()
+  @ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
+  @ApiNotFoundResponse({ description: `No such ${kind}` })
+  @ApiServiceUnavailableResponse({ description: 'MongoDB (metadata documents) or PostgreSQL (the registry) does not answer; the message names it' })
+  @UseInterceptors(RegistryErrorsInterceptor)
+  @Controller(`api/${path}`)
+  class DeviceMetadataController {
+    constructor(
+      readonly metadata: DeviceMetadataService,
+      readonly audit: RegistryAudit,
+    ) {}
+
+    @Get(':id/metadata')
+    @Roles(Role.Viewer)
+    @ApiForbiddenResponse({ description: 'Role below viewer' })
+    @ApiOperation({ summary: `The ${kind}'s metadata document` })
+    @ApiOkResponse({ type: MetadataResponse })
+    async get(@Param() p: RegistryIdParams): Promise<MetadataResponse> {
+      return this.metadata.get({ kind, id: p.id });
+    }
+
+    @Put(':id/metadata')
+    @Roles(Role.Operator)
+    @ApiForbiddenResponse({ description: 'Role below operator' })
+    @ApiBadRequestResponse({ description: 'Not an object, or a key or value stores cannot hold (fields names the path)' })
+    @ApiOperation({ summary: `Replace the ${kind}'s metadata (the body is the new document)` })
+    @ApiBody(METADATA_BODY)
+    @ApiOkResponse({ type: MetadataResponse })
+    async replace(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      const change = await this.metadata.replace({ kind, id: p.id }, body, user.username);
+      await this.audit.changed(user, meta, `registry.${kind}.metadata.replace`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
+      return change.after!;
+    }
+
+    @Patch(':id/metadata')
+    @Roles(Role.Operator)
+    @ApiForbiddenResponse({ description: 'Role below operator' })
+    @ApiBadRequestResponse({ description: 'Not an object, or the result is not storable (fields names the path)' })
+    @ApiOperation({ summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)` })
+    @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
+    @ApiBody(METADATA_BODY)
+    @ApiOkResponse({ type: MetadataResponse })
+    async patch(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      const change = await this.metadata.patch({ kind, id: p.id }, body, user.username);
+      await this.audit.changed(user, meta, `registry.${kind}.metadata.patch`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
+      return change.after!;
+    }
+  }
+  Object.defineProperty(DeviceMetadataController, 'name', { value: `${kind === 'sensor' ? 'Sensor' : 'Meter'}MetadataController` });
+  return DeviceMetadataController;
+}
+
+export const SensorMetadataController = deviceMetadataController('sensor', 'sensors');
+export const MeterMetadataController = deviceMetadataController('meter', 'meters');
