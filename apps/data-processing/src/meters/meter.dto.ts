@@ -64,6 +64,7 @@ export class CreateAssignmentDto {
   @ValidateIf((o: CreateAssignmentDto) => o.from !== null)
   @IsString()
   @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/i, { message: 'from must be an ISO-8601 date-time with a zone or a YYYY-MM-DD date' })
+  @IsISO8601(ISO, { message: 'from is not a valid date' })
   from!: string | null;
 }
 

@@ -15,7 +15,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { InvalidInputException, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry-audit';
@@ -129,7 +129,6 @@ export class MetersRegistryController {
   @ApiCreatedResponse({ type: AssignmentsResponse })
   async assign(@Param() p: RegistryIdParams, @Body() body: CreateAssignmentDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AssignmentsResponse> {
     const from = body.from === null ? null : new Date(/^\d{4}-\d{2}-\d{2}$/.test(body.from) ? `${body.from}T00:00:00Z` : body.from);
-    if (from !== null && Number.isNaN(from.getTime())) throw new InvalidInputException([{ field: 'from', message: 'from is not a valid date' }]);
     const change = await this.meters.assign(p.id, body.customerId, from, user.username);
     await this.audit.changed(user, meta, 'registry.meter.assign', `meters/${p.id}/assignments`, change.before, change.after);
     return assignmentsResponse(p.id, change.after ?? []);

@@ -206,8 +206,9 @@ export class PostgresMetersStore implements MetersStore {
 
   private async assignments(em: EntityManager, meterId: string): Promise<MeterAssignment[]> {
     const rows: AssignmentRow[] = await em.query(
-      `SELECT customer_id, NULLIF(valid_from, '-infinity') AS valid_from, lead(valid_from) OVER (ORDER BY valid_from) AS until, created_at, created_by
-         FROM meter_assignments WHERE meter_id = $1 ORDER BY valid_from`,
+      `SELECT a.customer_id, NULLIF(a.valid_from, '-infinity') AS valid_from, lead(a.valid_from) OVER (ORDER BY a.valid_from) AS until,
+              a.created_at, a.created_by
+         FROM meter_assignments a WHERE a.meter_id = $1 ORDER BY a.valid_from`,
       [meterId],
     );
     return rows.map(RegistryMapper.assignmentToDomain);

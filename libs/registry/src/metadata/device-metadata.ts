@@ -63,7 +63,7 @@ export function checkMetadata(raw: unknown, field: string): Metadata {
  * `prototype` and drops the rest of the patch, and device metadata may use those names.)
  */
 export function applyMergePatch(target: Metadata, patch: Metadata): Metadata {
-  const out: Metadata = structuredClone(target);
+  const out: Metadata = cloneJson(target);
   for (const [key, value] of Object.entries(patch)) {
     if (key === '__proto__') continue; // refused by checkMetadata; never assigned
     if (value === null) {
@@ -72,10 +72,15 @@ export function applyMergePatch(target: Metadata, patch: Metadata): Metadata {
       const current = out[key];
       out[key] = applyMergePatch(isObject(current) ? current : {}, value);
     } else {
-      out[key] = structuredClone(value);
+      out[key] = cloneJson(value);
     }
   }
   return out;
+}
+
+/** A deep copy of JSON data (plain objects of this realm, unlike structuredClone's under a VM sandbox such as Jest's). */
+function cloneJson<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
 }
 
 function isObject(v: unknown): v is Metadata {
