@@ -51,13 +51,13 @@ export class DeviceMetadataService {
   }
 
   /** PUT: the body becomes the metadata. */
-  replace(ref: DeviceRef, body: unknown, actor: string): Promise<Change<MetadataView>> {
+  async replace(ref: DeviceRef, body: unknown, actor: string): Promise<Change<MetadataView>> {
     const metadata = checkMetadata(body, 'body');
     return this.write(ref, actor, () => metadata);
   }
 
   /** PATCH: the body is a JSON merge patch (RFC 7396) applied to the metadata. */
-  patch(ref: DeviceRef, body: unknown, actor: string): Promise<Change<MetadataView>> {
+  async patch(ref: DeviceRef, body: unknown, actor: string): Promise<Change<MetadataView>> {
     const patch = checkMetadata(body, 'body');
     return this.write(ref, actor, (metadata) => checkMetadata(applyMergePatch(metadata, patch), 'body'));
   }
@@ -79,18 +79,29 @@ export class DeviceMetadataService {
     const drained = await this.index.drainInbox(limit, async (entries, states) => {
       const live = uniqueRefs(entries.map((e) => e.ref)).filter((r) => states.has(deviceKey(r)));
       const stored = new Map((await this.documents.getMany(live)).map((d) => [deviceKey({ kind: d.kind, id: d.deviceId }), d]));
-      const next = new Map<string, MetadataDocument>();
+      // Per device: its document as stored, then each reported change merged in order; one write per device.
+      const next = new Map<string, { base: MetadataDocument | null; metadata: Metadata; state: DeviceState; ref: DeviceRef }>();
       for (const e of entries) {
         const key = deviceKey(e.ref);
         const state = states.get(key);
         if (!state) continue;
-        const base = next.get(key) ?? current(stored.get(key) ?? null, state);
-        const metadata = mergeReported(base?.metadata ?? {}, e, this.logger);
-        if (metadata === null || sameMetadata(metadata, base?.metadata ?? {})) continue;
-        const rev = Math.max(base?.rev ?? 0, state.rev) + 1;
-        next.set(key, { kind: e.ref.kind, deviceId: e.ref.id, metadata, rev, updatedAt: state.now, updatedBy: DEVICE_ACTOR });
+        let item = next.get(key);
+        if (!item) {
+          const base = current(stored.get(key) ?? null, state);
+          item = { base, metadata: base?.metadata ?? {}, state, ref: e.ref };
+          next.set(key, item);
+        }
+        item.metadata = mergeReported(item.metadata, e, this.logger) ?? item.metadata;
       }
-      const docs = [...next.values()];
+      const changed = [...next.values()].filter((i) => !sameMetadata(i.metadata, i.base?.metadata ?? {}));
+      const docs: MetadataDocument[] = changed.map((i) => ({
+        kind: i.ref.kind,
+        deviceId: i.ref.id,
+        metadata: i.metadata,
+        rev: Math.max(i.base?.rev ?? 0, i.state.rev) + 1,
+        updatedAt: i.state.now,
+        updatedBy: DEVICE_ACTOR,
+      }));
       if (docs.length > 0) await this.documents.putMany(docs);
       documents = docs.length;
       const copies: MetadataCopy[] = docs.map((d) => ({ ref: { kind: d.kind, id: d.deviceId }, metadata: d.metadata, rev: d.rev }));
