@@ -1,24 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
 import { RegistryAudit } from '../registry/registry-audit';
 import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
 import { baseListQuery } from '../registry/registry-listing';
-import { ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomerPage, CustomerView } from './customers-registry.responses';
 
@@ -28,8 +22,7 @@ import { CustomerPage, CustomerView } from './customers-registry.responses';
  */
 @ApiTags('customers')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-@ApiServiceUnavailableResponse({ description: 'PostgreSQL (the registry) does not answer' })
+@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
 @UseInterceptors(RegistryErrorsInterceptor)
 @Controller('api/customers')
 export class CustomersRegistryController {
@@ -40,10 +33,9 @@ export class CustomersRegistryController {
 
   @Get()
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiBadRequestResponse({ description: 'A filter is malformed; fields names it' })
+  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
   @ApiOperation({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' })
-  @ApiOkResponse({ type: CustomerPage })
+  @ApiRegistryListing(CustomerListQueryDto, CustomerPage)
   async list(@RegistryQuery(new RegistryListQueryPipe(CustomerListQueryDto, false)) req: ListRequest<CustomerListQueryDto>): Promise<CustomerPage> {
     const q = req.query;
     return this.customers.list(baseListQuery(q, CUSTOMER_SORTS, { field: 'id', descending: false }), q.cursor);
@@ -51,9 +43,12 @@ export class CustomersRegistryController {
 
   @Post()
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input; fields names it' })
-  @ApiConflictResponse({ description: 'A registered customer with this id exists' })
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    409: 'A registered customer with this id exists',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Register a customer, or complete one first named by a reading (status unregistered)' })
   @ApiCreatedResponse({ type: CustomerView })
   async create(@Body() body: CreateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
@@ -64,8 +59,7 @@ export class CustomersRegistryController {
 
   @Get(':id')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiNotFoundResponse({ description: 'No such customer' })
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such customer' })
   @ApiOperation({ summary: 'One customer' })
   @ApiOkResponse({ type: CustomerView })
   get(@Param() p: RegistryIdParams): Promise<CustomerView> {
@@ -74,9 +68,12 @@ export class CustomersRegistryController {
 
   @Patch(':id')
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input; fields names it' })
-  @ApiNotFoundResponse({ description: 'No such customer' })
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    404: 'No such customer',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Change a customer (given fields; null clears)' })
   @ApiOkResponse({ type: CustomerView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
@@ -88,9 +85,12 @@ export class CustomersRegistryController {
   @Delete(':id')
   @HttpCode(200)
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiNotFoundResponse({ description: 'No such customer' })
-  @ApiConflictResponse({ description: 'The customer has meter assignments or consumption: set its status instead' })
+  @ApiErrors({
+    403: 'Role below operator',
+    404: 'No such customer',
+    409: 'The customer has meter assignments or consumption: set its status instead',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Delete a customer without history (a mistaken registration)' })
   @ApiOkResponse({ type: CustomerView, description: 'The deleted customer' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {

@@ -1,27 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry-audit';
 import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
 import { deviceListQuery, featureCollection, FeatureCollection } from '../registry/registry-listing';
-import { dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateAssignmentDto, CreateMeterDto, MeterListQueryDto, UpdateMeterDto } from './meter.dto';
 import { AssignmentsResponse, assignmentsResponse, MeterDetailView, meterDetailView, MeterPage, meterView } from './meters-registry.responses';
@@ -33,8 +25,7 @@ import { AssignmentsResponse, assignmentsResponse, MeterDetailView, meterDetailV
  */
 @ApiTags('meters')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-@ApiServiceUnavailableResponse({ description: 'PostgreSQL (the registry) does not answer' })
+@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
 @UseInterceptors(RegistryErrorsInterceptor)
 @Controller('api/meters')
 export class MetersRegistryController {
@@ -45,11 +36,9 @@ export class MetersRegistryController {
 
   @Get()
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiBadRequestResponse({ description: 'A filter is malformed; fields names it' })
+  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
   @ApiOperation({ summary: 'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson' })
-  @ApiExtraModels(MeterPage, FeatureCollectionView)
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(MeterPage) }, { $ref: getSchemaPath(FeatureCollectionView) }] } })
+  @ApiRegistryListing(MeterListQueryDto, MeterPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(MeterListQueryDto, true)) req: ListRequest<MeterListQueryDto>,
     @Res({ passthrough: true }) res: Response,
@@ -66,9 +55,12 @@ export class MetersRegistryController {
 
   @Post()
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input (an unknown customerId too); fields names it' })
-  @ApiConflictResponse({ description: 'A registered meter with this id exists' })
+  @ApiErrors({
+    400: 'Invalid input (an unknown customerId too); fields names it',
+    403: 'Role below operator',
+    409: 'A registered meter with this id exists',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Register a meter (optionally for a customer, since the beginning), or complete one first seen in a reading' })
   @ApiCreatedResponse({ type: MeterDetailView })
   async create(@Body() body: CreateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
@@ -82,8 +74,7 @@ export class MetersRegistryController {
 
   @Get(':id')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiNotFoundResponse({ description: 'No such meter' })
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such meter' })
   @ApiOperation({ summary: 'One meter with its assignment history, customer mismatches and newest reading' })
   @ApiOkResponse({ type: MeterDetailView })
   async get(@Param() p: RegistryIdParams): Promise<MeterDetailView> {
@@ -92,9 +83,12 @@ export class MetersRegistryController {
 
   @Patch(':id')
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input; fields names it' })
-  @ApiNotFoundResponse({ description: 'No such meter' })
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    404: 'No such meter',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt' })
   @ApiOkResponse({ type: MeterDetailView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
@@ -107,9 +101,12 @@ export class MetersRegistryController {
   @Delete(':id')
   @HttpCode(200)
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiNotFoundResponse({ description: 'No such meter' })
-  @ApiConflictResponse({ description: 'The meter has readings (decommission it instead) or sensors attached' })
+  @ApiErrors({
+    403: 'Role below operator',
+    404: 'No such meter',
+    409: 'The meter has readings (decommission it instead) or sensors attached',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)' })
   @ApiOkResponse({ type: MeterDetailView, description: 'The deleted meter' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
@@ -120,9 +117,12 @@ export class MetersRegistryController {
 
   @Post(':id/assignments')
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input or unknown customerId; fields names it' })
-  @ApiNotFoundResponse({ description: 'No such meter' })
+  @ApiErrors({
+    400: 'Invalid input or unknown customerId; fields names it',
+    403: 'Role below operator',
+    404: 'No such meter',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({
     summary: 'Assign the meter to a customer from a date (until the next assignment); consumption since then is re-attributed, past days recomputed',
   })

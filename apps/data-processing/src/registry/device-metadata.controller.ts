@@ -1,19 +1,17 @@
 import { Body, Controller, Get, Param, Patch, Put, Type, UseInterceptors } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiExtraModels,
   ApiConsumes,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
+  ApiSchema,
   ApiTags,
-  ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
 import { RegistryAudit } from './registry-audit';
 import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
@@ -22,8 +20,12 @@ import { MetadataResponse } from './registry.responses';
 
 export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
 
+/** Any JSON object (nested objects, arrays, scalars); keys not empty, no leading `$`, no `.`; at most 16 KiB. */
+@ApiSchema({ name: 'DeviceMetadataBody', description: 'Any JSON object; keys not empty, without a leading $ or a dot; at most 16 KiB serialised' })
+export class DeviceMetadataBody {}
+
 const METADATA_BODY = {
-  schema: { type: 'object' as const, additionalProperties: true },
+  schema: { $ref: getSchemaPath(DeviceMetadataBody) },
   examples: { firmware: { value: { firmware: '2.1', tags: ['feeder-7'], calibration: { date: '2026-10-01', by: 'acme' } } } },
 };
 
@@ -36,9 +38,13 @@ const METADATA_BODY = {
 export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'meters'): Type {
   @ApiTags(path)
   @ApiBearerAuth()
-  @ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-  @ApiNotFoundResponse({ description: `No such ${kind}` })
-  @ApiServiceUnavailableResponse({ description: 'MongoDB (metadata documents) or PostgreSQL (the registry) does not answer; the message names it' })
+  @ApiExtraModels(DeviceMetadataBody)
+  @ApiErrors({
+    400: 'Invalid id; fields names it',
+    401: 'No or invalid bearer token',
+    404: `No such ${kind}`,
+    503: 'MongoDB (metadata documents) or PostgreSQL (the registry) does not answer; the message names it',
+  })
   @UseInterceptors(RegistryErrorsInterceptor)
   @Controller(`api/${path}`)
   class DeviceMetadataController {
@@ -49,7 +55,7 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
 
     @Get(':id/metadata')
     @Roles(Role.Viewer)
-    @ApiForbiddenResponse({ description: 'Role below viewer' })
+    @ApiErrors({ 403: 'Role below viewer' })
     @ApiOperation({ summary: `The ${kind}'s metadata document` })
     @ApiOkResponse({ type: MetadataResponse })
     async get(@Param() p: RegistryIdParams): Promise<MetadataResponse> {
@@ -58,8 +64,11 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
 
     @Put(':id/metadata')
     @Roles(Role.Operator)
-    @ApiForbiddenResponse({ description: 'Role below operator' })
-    @ApiBadRequestResponse({ description: 'Not an object, or a key or value stores cannot hold (fields names the path)' })
+    @ApiErrors({
+      400: 'Not an object, or a key or value stores cannot hold (fields names the path)',
+      403: 'Role below operator',
+      500: 'Carried out, but its audit event could not be published',
+    })
     @ApiOperation({ summary: `Replace the ${kind}'s metadata (the body is the new document)` })
     @ApiBody(METADATA_BODY)
     @ApiOkResponse({ type: MetadataResponse })
@@ -71,8 +80,11 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
 
     @Patch(':id/metadata')
     @Roles(Role.Operator)
-    @ApiForbiddenResponse({ description: 'Role below operator' })
-    @ApiBadRequestResponse({ description: 'Not an object, or the result is not storable (fields names the path)' })
+    @ApiErrors({
+      400: 'Not an object, or the result is not storable (fields names the path)',
+      403: 'Role below operator',
+      500: 'Carried out, but its audit event could not be published',
+    })
     @ApiOperation({ summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)` })
     @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
     @ApiBody(METADATA_BODY)

@@ -1,5 +1,5 @@
-import { createParamDecorator, ExecutionContext, Injectable, PipeTransform, Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, ExecutionContext, Injectable, PipeTransform, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { createValidationPipe, InvalidInputException } from '@smartgrid/http';
@@ -157,4 +157,32 @@ export class RegistryListQueryPipe<Q extends object> implements PipeTransform<Re
     const query = (await this.pipe.transform(split.rest, { type: 'custom', metatype: this.dto })) as Q;
     return { query, meta: split.meta };
   }
+}
+
+/**
+ * OpenAPI for a listing read through RegistryQuery (which Nest's explorer cannot see): the
+ * DTO's fields as query parameters, `meta.<path>` filters (devices) as one form-exploded
+ * object parameter, and the page as JSON or, for devices, a GeoJSON FeatureCollection.
+ */
+export function ApiRegistryListing(query: Type, page: Type, geojson?: Type): MethodDecorator {
+  const content: Record<string, { schema: { $ref: string } }> = { 'application/json': { schema: { $ref: getSchemaPath(page) } } };
+  if (geojson) content['application/geo+json'] = { schema: { $ref: getSchemaPath(geojson) } };
+  return applyDecorators(
+    ApiQuery({ type: query }),
+    ...(geojson
+      ? [
+          ApiQuery({
+            name: 'meta',
+            required: false,
+            style: 'form',
+            explode: true,
+            schema: { type: 'object', additionalProperties: { type: 'string' } },
+            description:
+              'Metadata filters as meta.<path>=<value> (e.g. meta.firmware=2.1, meta.vendor.name=acme); the value also matches the number, boolean or null it spells, and an array containing it. Repeat a parameter to require several values.',
+          }),
+        ]
+      : []),
+    ApiExtraModels(page, ...(geojson ? [geojson] : [])),
+    ApiOkResponse({ description: geojson ? 'A page (JSON), or with format=geojson a FeatureCollection' : 'A page', content }),
+  );
 }

@@ -1,27 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry-audit';
 import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
 import { deviceListQuery, featureCollection, FeatureCollection } from '../registry/registry-listing';
-import { dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateSensorDto, SensorListQueryDto, UpdateSensorDto } from './sensor.dto';
 import { SensorLatestResponse, sensorLatestResponse, SensorPage, SensorView, sensorView } from './sensors-registry.responses';
@@ -32,8 +24,7 @@ import { SensorLatestResponse, sensorLatestResponse, SensorPage, SensorView, sen
  */
 @ApiTags('sensors')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or invalid bearer token' })
-@ApiServiceUnavailableResponse({ description: 'PostgreSQL (the registry) does not answer' })
+@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
 @UseInterceptors(RegistryErrorsInterceptor)
 @Controller('api/sensors')
 export class SensorsRegistryController {
@@ -44,13 +35,11 @@ export class SensorsRegistryController {
 
   @Get()
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiBadRequestResponse({ description: 'A filter is malformed; fields names it' })
+  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
   @ApiOperation({
     summary: 'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
   })
-  @ApiExtraModels(SensorPage, FeatureCollectionView)
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(SensorPage) }, { $ref: getSchemaPath(FeatureCollectionView) }] } })
+  @ApiRegistryListing(SensorListQueryDto, SensorPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(SensorListQueryDto, true)) req: ListRequest<SensorListQueryDto>,
     @Res({ passthrough: true }) res: Response,
@@ -73,9 +62,12 @@ export class SensorsRegistryController {
 
   @Post()
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input; fields names it' })
-  @ApiConflictResponse({ description: 'A registered sensor with this id exists' })
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    409: 'A registered sensor with this id exists',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)' })
   @ApiCreatedResponse({ type: SensorView })
   async create(@Body() body: CreateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
@@ -91,8 +83,7 @@ export class SensorsRegistryController {
 
   @Get(':id')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiNotFoundResponse({ description: 'No such sensor' })
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such sensor' })
   @ApiOperation({ summary: 'One sensor' })
   @ApiOkResponse({ type: SensorView })
   async get(@Param() p: RegistryIdParams): Promise<SensorView> {
@@ -101,8 +92,7 @@ export class SensorsRegistryController {
 
   @Get(':id/latest')
   @Roles(Role.Viewer)
-  @ApiForbiddenResponse({ description: 'Role below viewer' })
-  @ApiNotFoundResponse({ description: 'No such sensor' })
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such sensor' })
   @ApiOperation({ summary: 'The newest reading of a sensor and how long ago it was (kept as readings are written)' })
   @ApiOkResponse({ type: SensorLatestResponse })
   async latest(@Param() p: RegistryIdParams): Promise<SensorLatestResponse> {
@@ -112,9 +102,12 @@ export class SensorsRegistryController {
 
   @Patch(':id')
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiBadRequestResponse({ description: 'Invalid input; fields names it' })
-  @ApiNotFoundResponse({ description: 'No such sensor' })
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    404: 'No such sensor',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt' })
   @ApiOkResponse({ type: SensorView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
@@ -129,9 +122,12 @@ export class SensorsRegistryController {
   @Delete(':id')
   @HttpCode(200)
   @Roles(Role.Operator)
-  @ApiForbiddenResponse({ description: 'Role below operator' })
-  @ApiNotFoundResponse({ description: 'No such sensor' })
-  @ApiConflictResponse({ description: 'The sensor has readings: decommission it instead' })
+  @ApiErrors({
+    403: 'Role below operator',
+    404: 'No such sensor',
+    409: 'The sensor has readings: decommission it instead',
+    500: 'Carried out, but its audit event could not be published',
+  })
   @ApiOperation({ summary: 'Delete a sensor that has no readings (a mistaken registration)' })
   @ApiOkResponse({ type: SensorView, description: 'The deleted sensor' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
