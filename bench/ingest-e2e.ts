@@ -15,7 +15,10 @@
  *    rows are in both stores). Row counts in both stores are then checked.
  * 4. Latency at half the measured rate: produce for 20 s with probe readings (1 in 50); p50/p99
  *    from the producer's ack to the probe being readable in both PostgreSQL and Cassandra.
- * Prints the app's peak RSS (VmHWM of the child process).
+ * Prints the app's peak RSS (VmHWM of the child process); `--built 1` measures the built app
+ * as operators start it (infra/runtime/start-app.sh, heap bounded by MAX_HEAP_MB), and
+ * `--soak 600` then produces at 80 % of the measured rate for ten minutes, printing the RSS
+ * curve.
  */
 import { JwtService } from '@nestjs/jwt';
 import { Role, TokenService } from '@smartgrid/auth';
@@ -29,7 +32,16 @@ import { Client } from 'pg';
 import { createApp } from '../apps/data-processing/src/app';
 import { Fleet } from '../apps/data-processing/src/feed/fleet';
 import { ingestGroupId } from '../apps/data-processing/src/ingest/ingest.settings';
-import { ChildApp, startChildApp } from '../apps/data-processing/test/support/child-app';
+import { startChildApp } from '../apps/data-processing/test/support/child-app';
+import { BuiltApp, freePort } from '../test/support/built-app';
+
+/** The consuming app under measurement: from the sources (TypeScript loader) or built. */
+interface ChildApp {
+  baseUrl: string;
+  /** VmRSS and VmHWM of its process, MiB. */
+  memory(): { rssMb: number; peakMb: number };
+  stop(): Promise<void>;
+}
 
 interface Args {
   readings: number;
@@ -37,14 +49,18 @@ interface Args {
   ceilingReadings: number;
   naiveReadings: number;
   latencySeconds: number;
+  /** 1: run the built app (dist, bounded heap, as operators do) instead of the TypeScript sources. */
+  built: number;
+  /** Seconds of a soak run at 80 % of the measured rate, RSS sampled every 10 s (0: none). */
+  soak: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20 };
+  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20, built: 0, soak: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Args;
     const n = Number(argv[i + 1]);
-    if (!(key in a) || !Number.isFinite(n) || n <= 0) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
+    if (!(key in a) || !Number.isFinite(n) || n < 0 || (n === 0 && key !== 'built' && key !== 'soak')) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
     a[key] = n;
   }
   return a;
@@ -141,10 +157,10 @@ async function allCommitted(kafka: Kafka, groupId: string, topic: string): Promi
   }
 }
 
-function peakRssMb(pid: number): number {
+function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : NaN;
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
 interface Bench {
@@ -195,10 +211,43 @@ async function prepare(args: Args): Promise<Bench> {
 
 /** data-processing in a child process, consuming; then the producer and PostgreSQL connect. */
 async function startConsumingApp(b: Bench): Promise<ChildApp> {
-  const child = await startChildApp({ ...b.stack.env, INGEST_MAX_WAIT_MS: '100' });
+  const env = { ...b.stack.env, INGEST_MAX_WAIT_MS: '100' };
+  let child: ChildApp;
+  if (b.args.built) {
+    const app = new BuiltApp('data-processing', env, await freePort(), `/tmp/bench-ingest-app-${process.pid}.log`);
+    await app.start();
+    child = app;
+  } else {
+    const c = await startChildApp(env);
+    child = {
+      baseUrl: c.baseUrl,
+      memory: () => memoryOf(c.proc.pid!),
+      stop: async () => {
+        c.proc.kill('SIGTERM');
+        await Promise.race([c.exited, sleep(30_000)]);
+      },
+    };
+  }
   await b.producer.connect();
   await b.pg.connect();
   return child;
+}
+
+/**
+ * Produces at `rate` for `seconds`, sampling the app's RSS every 10 s: the curve shows whether
+ * memory settles (no growth) under sustained load.
+ */
+async function soak(b: Bench, child: ChildApp, rate: number, seconds: number): Promise<{ t: number; rssMb: number }[]> {
+  log(`soak: producing at ${rate.toFixed(0)} readings/s for ${seconds} s...`);
+  const samples: { t: number; rssMb: number }[] = [];
+  const started = Date.now();
+  const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - started) / 1000), rssMb: child.memory().rssMb }), 10_000);
+  try {
+    await produceAtRate({ ...b, args: { ...b.args, latencySeconds: seconds } }, rate, new Map());
+  } finally {
+    clearInterval(sampler);
+  }
+  return samples;
 }
 
 async function viewerToken(b: Bench): Promise<string> {
@@ -357,7 +406,7 @@ async function printReport(args: Args, ceiling: { bulk: number; naive: number },
     ['produce-to-queryable p50 ms', percentile(latency.sorted, 50).toFixed(0)],
     ['produce-to-queryable p99 ms', percentile(latency.sorted, 99).toFixed(0)],
     ['  probes measured', `${latency.sorted.length} (${latency.notSeen} not seen)`],
-    ['app peak RSS MB', rssMb.toFixed(0)],
+    [`app peak RSS MB (${args.built ? 'built app, start-app.sh heap bound' : 'from sources, TypeScript loader'})`, rssMb.toFixed(0)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\ningest-e2e (${(await import('os')).cpus().length} cores, all servers local)\n`);
@@ -369,10 +418,7 @@ async function printReport(args: Args, ceiling: { bulk: number; naive: number },
 }
 
 async function cleanUp(b: Bench, child: ChildApp | undefined): Promise<void> {
-  if (child) {
-    child.proc.kill('SIGTERM');
-    await Promise.race([child.exited, sleep(30_000)]);
-  }
+  if (child) await child.stop().catch(() => undefined);
   await b.producer.disconnect().catch(() => undefined);
   await b.pg.end().catch(() => undefined);
   await b.stack.cleanup().catch((e: unknown) => log(`cleanup: ${String(e)}`));
@@ -391,7 +437,17 @@ async function main(): Promise<void> {
     const cassandraRows = await countCassandraRows(child, token, e2e.fleet);
     const rate = e2e.rate / 2;
     const latency = await measureLatency(b, rate);
-    await printReport(args, ceiling, e2e, cassandraRows, rate, latency, peakRssMb(child.proc.pid!));
+    await printReport(args, ceiling, e2e, cassandraRows, rate, latency, child.memory().peakMb);
+    if (args.soak > 0) {
+      const curve = await soak(b, child, e2e.rate * 0.8, args.soak);
+      process.stdout.write(`\nsoak at ${(e2e.rate * 0.8).toFixed(0)} readings/s (80 % of the end-to-end rate), RSS every 10 s:\n`);
+      process.stdout.write(`${curve.map((p) => `${p.t}s ${p.rssMb.toFixed(0)}`).join(', ')}\n`);
+      const minute = (from: number, to: number) => curve.filter((p) => p.t > from && p.t <= to).map((p) => p.rssMb);
+      const avg = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / Math.max(1, xs.length);
+      const first = minute(60, 120);
+      const last = minute(args.soak - 60, args.soak);
+      process.stdout.write(`peak RSS ${child.memory().peakMb.toFixed(0)} MB; mean RSS 2nd minute ${avg(first).toFixed(0)} MB, last minute ${avg(last).toFixed(0)} MB\n`);
+    }
   } finally {
     await cleanUp(b, child);
   }

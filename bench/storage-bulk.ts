@@ -47,6 +47,9 @@ import {
   timeseriesMigrations,
 } from '@smartgrid/postgres';
 import { Client as CassandraClient, concurrent } from 'cassandra-driver';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
 import { Client as PgClient, Pool } from 'pg';
 
 interface Options {
@@ -233,6 +236,95 @@ function measureRawPostgres(b: Bench): Promise<Row> {
   });
 }
 
+/**
+ * A lever measured beside the unnest upsert: the same rows COPYed in PostgreSQL's binary
+ * format into a temporary staging table, then one INSERT … SELECT … ON CONFLICT from it.
+ */
+function copyBinary(rows: SensorReading[], stamp: number): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'binary'), Buffer.alloc(8)];
+  const epoch2000us = BigInt(Date.UTC(2000, 0, 1)) * 1000n;
+  for (const r of rows) {
+    const id = Buffer.from(r.sensorId, 'utf8');
+    const unit = r.unit === undefined ? null : Buffer.from(r.unit, 'utf8');
+    const t = Buffer.alloc(2 + 4 + id.length + 4 + 8 + 4 + 8 + 4 + 8 + 4 + (unit?.length ?? 0));
+    let o = t.writeInt16BE(5, 0);
+    o = t.writeInt32BE(id.length, o);
+    o += id.copy(t, o);
+    o = t.writeInt32BE(8, o);
+    o = t.writeBigInt64BE(BigInt(r.timestamp.getTime()) * 1000n - epoch2000us, o);
+    o = t.writeInt32BE(8, o);
+    o = t.writeDoubleBE(r.value, o);
+    o = t.writeInt32BE(8, o);
+    o = t.writeBigInt64BE(BigInt(stamp), o);
+    if (unit) {
+      o = t.writeInt32BE(unit.length, o);
+      unit.copy(t, o);
+    } else t.writeInt32BE(-1, o);
+    parts.push(t);
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  return Buffer.concat(parts);
+}
+
+function measureRawPostgresCopy(b: Bench): Promise<Row> {
+  const { o } = b;
+  return bestOf(o.rounds, async (round) => {
+    const prefix = `RPC${round}`;
+    const rows = makeReadings(prefix, o.readings, o.sensors);
+    await createSensors(b, prefix, o.sensors);
+    const stamp = Date.now() * 1000;
+    return timed('raw pg bulk (binary COPY + insert from staging)', rows.length, async () => {
+      for (const c of chunks(rows, o.batch)) {
+        const client = await b.pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query(
+            'CREATE TEMP TABLE IF NOT EXISTS copy_stage (sensor_id text, ts timestamptz, value float8, written_at_us int8, unit text) ON COMMIT DELETE ROWS',
+          );
+          await pipeline(Readable.from([copyBinary(c, stamp)]), client.query(copyFrom('COPY copy_stage FROM STDIN (FORMAT binary)')));
+          await client.query(
+            `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us, unit) SELECT * FROM copy_stage
+             ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us, unit = EXCLUDED.unit
+              WHERE d.written_at_us < EXCLUDED.written_at_us`,
+          );
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      }
+    });
+  });
+}
+
+/** The lever the adapter uses: the rows of one sensor-day as UNLOGGED single-partition batches of 50, 64 in flight. */
+function measureRawCassandraBatches(b: Bench): Promise<Row> {
+  const { o } = b;
+  return bestOf(o.rounds, async (round) => {
+    const rows = makeReadings(`RCB${round}`, o.readings, o.sensors);
+    return timed('raw cassandra bulk (partition batches of 50, 64 in flight)', rows.length, async () => {
+      for (const c of chunks(rows, o.batch)) {
+        const byPartition = new Map<string, SensorReading[]>();
+        for (const r of c) {
+          const k = `${r.sensorId}|${r.timestamp.toISOString().slice(0, 10)}`;
+          byPartition.set(k, [...(byPartition.get(k) ?? []), r]);
+        }
+        const groups = [...byPartition.values()].flatMap((g) => chunks(g, 50));
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < groups.length) {
+            const g = groups[next++]!;
+            await b.cassandra.batch(
+              g.map((r) => ({ query: SENSOR_CQL, params: [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit] })),
+              { prepare: true, logged: false },
+            );
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(64, groups.length) }, worker));
+      }
+    });
+  });
+}
+
 /** Raw Cassandra: one prepared statement, 64 in flight, nothing else. */
 function measureRawCassandra(b: Bench): Promise<Row> {
   const { o } = b;
@@ -295,7 +387,9 @@ async function measureNaive(b: Bench): Promise<Row> {
 async function measureModes(b: Bench): Promise<Row[]> {
   const results: Row[] = [];
   results.push(await measureRawPostgres(b));
+  results.push(await measureRawPostgresCopy(b));
   results.push(await measureRawCassandra(b));
+  results.push(await measureRawCassandraBatches(b));
   results.push(await measureHybrid(b, 'hybrid both', 'HB', 'both'));
   // Several batches in flight, as with a consumer working several partitions at once.
   if (b.o.writers > 1) results.push(await measureHybrid(b, `hybrid both, ${b.o.writers} writers`, 'HW', 'both', b.o.writers));

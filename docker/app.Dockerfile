@@ -13,10 +13,10 @@ FROM node:20-bookworm-slim
 ARG APP
 ENV NODE_ENV=production APP=${APP}
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl bash && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY infra/runtime ./infra/runtime
 USER node
-CMD ["sh", "-c", "exec node -r ./infra/runtime/register-paths.js dist/apps/${APP}/src/main.js"]
+CMD ["sh", "-c", "exec infra/runtime/start-app.sh ${APP}"]

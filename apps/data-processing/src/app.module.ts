@@ -3,7 +3,7 @@ import { AuthModule } from '@smartgrid/auth';
 import { CassandraHealthIndicator, CassandraModule } from '@smartgrid/cassandra';
 import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { HealthModule } from '@smartgrid/health';
-import { KafkaHealthIndicator, KafkaModule, TOPICS } from '@smartgrid/kafka';
+import { KafkaHealthIndicator, KafkaModule, TokenRevocationsModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
 import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
@@ -14,7 +14,7 @@ import { MetersModule } from './meters/meters.module';
 import { DataProcessingMetricsModule } from './metrics/metrics.module';
 import { SensorsModule } from './sensors/sensors.module';
 import { StorageModule } from './storage/storage.module';
-import { cqlMigrations, hybridStorage, postgresMigrations } from './storage/storage.wiring';
+import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from './storage/storage.wiring';
 
 // Feature wiring: a feature's migrations go in storage/storage.wiring.ts, its module below.
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
@@ -24,6 +24,8 @@ const featureModules: Array<Type | DynamicModule> = [
   hybridStorage(),
   // Bearer tokens from user-management on every /api route; validation pipe and error bodies.
   AuthModule.forRootAsync(),
+  // Revoked tokens (disabled, demoted, logged out) refused within seconds of the change.
+  TokenRevocationsModule,
   SmartgridHttpModule,
   DataProcessingMetricsModule,
   IngestModule,
@@ -64,10 +66,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: REQUIRED_CONFIG }),
-        MetricsModule,
+        MetricsModule.forRoot(),
         // Either store may be down when the app starts: it starts anyway, writes to the other
         // (with a backlog) and connects in the background (readiness says `degraded`).
-        PostgresModule.forRootAsync({ migrations: postgresMigrations, connect: 'background' }),
+        PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants, connect: 'background' }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations, connect: 'background' }),
         // Device metadata documents only (the registry): start without it, connect when it answers.
         MongoModule.forRootAsync({ connectInBackground: true }),

@@ -157,7 +157,7 @@ describe('aggregate triggers (real PostgreSQL)', () => {
       await ds.query('SELECT * FROM sensor_aggregates ORDER BY 1, 2, 3');
     const expected = new Map<string, number[]>();
     for (const r of readings) {
-      for (const [interval, size] of [['hour', 3_600_000], ['day', 86_400_000]] as const) {
+      for (const [interval, size] of [['5m', 300_000], ['hour', 3_600_000], ['day', 86_400_000]] as const) {
         const key = `${r.sensorId}|${interval}|${Math.floor(r.timestamp.getTime() / size) * size}`;
         expected.set(key, [...(expected.get(key) ?? []), r.value]);
       }

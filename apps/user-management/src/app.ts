@@ -1,69 +1,40 @@
-import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { httpConfig, kafkaConfig, validateEnvironment } from '@smartgrid/config';
+import { createSmartgridApp, CreateAppOptions, SmartgridAppSpec, startSmartgridApp } from '@smartgrid/bootstrap';
+import { kafkaConfig } from '@smartgrid/config';
 import { kafkaMicroserviceOptions } from '@smartgrid/kafka';
-import { logLevelsFor } from '@smartgrid/observability';
 import { AppModule, REQUIRED_CONFIG } from './app.module';
+
+export { applyEnv } from '@smartgrid/bootstrap';
+export type { CreateAppOptions } from '@smartgrid/bootstrap';
 
 export const APP_NAME = 'user-management';
 /** httpConfig defaults to 3000 (data-processing); this app listens on 3001 unless PORT says otherwise. */
 export const DEFAULT_PORT = 3001;
 
-export interface CreateAppOptions {
-  /** Variables to set in process.env before configuration is read (undefined removes one). */
-  env?: Record<string, string | undefined>;
-  /** Defaults to the levels named by LOG_LEVEL. */
-  logger?: LoggerService | LogLevel[] | false;
-}
-
-export function applyEnv(env: Record<string, string | undefined> = {}): void {
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
+export const USER_MANAGEMENT: SmartgridAppSpec = {
+  name: APP_NAME,
+  module: () => AppModule.register(),
+  requiredConfig: REQUIRED_CONFIG,
+  openApi: { title: 'smartgrid user-management', description: 'Users, roles, login and the audit log' },
+  defaultPort: DEFAULT_PORT,
+  // audit-events, one message at a time (AuditEventsController commits each offset itself).
+  kafka: (app) => {
+    const kafka = app.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY);
+    return kafkaMicroserviceOptions(kafka, `${kafka.topicPrefix}smartgrid-${APP_NAME}`);
+  },
+};
 
 /**
- * Builds the hybrid app (HTTP + Kafka consumer) without starting it: configuration validated,
- * stores connected and migrated, topics created. Rejects with ConfigValidationError naming
- * the variables when the environment is wrong. Start it with startApp().
+ * Builds the app (HTTP + audit-events consumer) without starting it; rejects with
+ * ConfigValidationError naming the variables when the environment is wrong. Start it with
+ * startApp().
  */
-export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
-  applyEnv(options.env);
-  // Synchronously, before Nest starts: a bad variable must surface here as one
-  // ConfigValidationError, not as a rejection inside module scanning.
-  validateEnvironment(process.env, REQUIRED_CONFIG);
-  const logger = options.logger ?? logLevelsFor(process.env.LOG_LEVEL);
-  const app = await NestFactory.create(AppModule.register(), {
-    abortOnError: false,
-    ...(logger !== undefined ? { logger } : {}),
-  });
-  try {
-    const kafka = app.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY);
-    app.connectMicroservice(kafkaMicroserviceOptions(kafka, `${kafka.topicPrefix}smartgrid-${APP_NAME}`), {
-      inheritAppConfig: true,
-    });
-    const openApi = new DocumentBuilder()
-      .setTitle('smartgrid user-management')
-      .setDescription('Users, roles, login and the audit log')
-      .setVersion('1')
-      .addBearerAuth()
-      .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  } catch (err) {
-    await app.close();
-    throw err;
-  }
-  return app;
+export function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
+  return createSmartgridApp(USER_MANAGEMENT, options);
 }
 
 /** Starts the Kafka consumer, then HTTP on `port` (default: PORT, else 3001). Returns the bound port. */
-export async function startApp(app: INestApplication, port?: number): Promise<number> {
-  await app.startAllMicroservices();
-  const configured = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY).port;
-  await app.listen(port ?? (process.env.PORT ? configured : DEFAULT_PORT));
-  const address = app.getHttpServer().address();
-  return typeof address === 'object' && address ? address.port : Number(port);
+export function startApp(app: INestApplication, port?: number): Promise<number> {
+  return startSmartgridApp(app, port);
 }

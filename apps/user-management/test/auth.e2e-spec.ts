@@ -115,11 +115,14 @@ describe('authentication and roles (real servers)', () => {
     const admin = await h.adminToken();
     await h.http().get('/api/users').set('Authorization', `Bearer ${u.token}`).expect(200);
     await h.http().patch(`/api/users/${u.id}`).set('Authorization', `Bearer ${admin}`).send({ role: 'viewer' }).expect(200);
-    await h.http().get('/api/users').set('Authorization', `Bearer ${u.token}`).expect(403);
+    // A role change voids the tokens issued before it; a new login carries the new role.
+    await h.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(401);
+    const demoted = await h.login(u.username, u.password);
+    await h.http().get('/api/users').set('Authorization', `Bearer ${demoted}`).expect(403);
     await h.http().patch(`/api/users/${u.id}`).set('Authorization', `Bearer ${admin}`).send({ disabled: true }).expect(200);
-    await h.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(401);
+    await h.http().get('/api/auth/me').set('Authorization', `Bearer ${demoted}`).expect(401);
     await h.http().delete(`/api/users/${u.id}`).set('Authorization', `Bearer ${admin}`).expect(204);
-    await h.http().get('/api/auth/me').set('Authorization', `Bearer ${u.token}`).expect(401);
+    await h.http().get('/api/auth/me').set('Authorization', `Bearer ${demoted}`).expect(401);
   });
 
   describe('login', () => {

@@ -12,12 +12,21 @@
 # - On every start (idempotent): role ${POSTGRES_USER:-smartgrid} / ${POSTGRES_PASSWORD:-smartgrid} is
 #   created or its password reset; it is a SUPERUSER (local dev stack only: tests create a database per
 #   test file and `CREATE EXTENSION postgis` in it, which needs superuser), database ${POSTGRES_DB:-smartgrid}
-#   owned by it, with the postgis extension.
+#   with the postgis extension.
+# - Least-privilege roles (created or reset on every start, password ${SMARTGRID_PG_ROLE_PASSWORD:-smartgrid}):
+#   smartgrid_owner owns the database and every table (migrations run as it: POSTGRES_MIGRATION_USER),
+#   smartgrid_um and smartgrid_dp are the login roles of user-management and data-processing; the
+#   apps grant each exactly what it needs after migrating. None is a superuser or may create roles
+#   or databases. Objects the superuser created in the database before the roles existed are handed
+#   to smartgrid_owner (REASSIGN OWNED), so later migrations, run as the owner, can alter them.
 
 PG_USER="${POSTGRES_USER:-smartgrid}"
 PG_PASSWORD="${POSTGRES_PASSWORD:-smartgrid}"
 PG_DB="${POSTGRES_DB:-smartgrid}"
 PG_DATA="$SG_STATE/data/postgres"
+PG_OWNER_ROLE=smartgrid_owner
+PG_APP_ROLES=(smartgrid_um smartgrid_dp)
+PG_ROLE_PASSWORD="${SMARTGRID_PG_ROLE_PASSWORD:-smartgrid}"
 
 postgres_port() { echo "${POSTGRES_PORT:-5432}"; }
 
@@ -141,6 +150,17 @@ _pg_bootstrap() {
 SELECT 'CREATE ROLE $u' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $(_pg_sql_literal "$PG_USER")) \gexec
 ALTER ROLE $u WITH LOGIN SUPERUSER CREATEDB PASSWORD $p;
 SELECT 'CREATE DATABASE $d OWNER $u' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = $(_pg_sql_literal "$PG_DB")) \gexec
+EOF
+  local r
+  for r in "$PG_OWNER_ROLE" "${PG_APP_ROLES[@]}"; do
+    _pg_psql_admin -d postgres >>"$(sg_logfile postgres)" 2>&1 <<EOF || sg_die "postgres: role $r failed; see $(sg_logfile postgres)"
+SELECT 'CREATE ROLE $(_pg_sql_ident "$r")' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $(_pg_sql_literal "$r")) \gexec
+ALTER ROLE $(_pg_sql_ident "$r") WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD $(_pg_sql_literal "$PG_ROLE_PASSWORD");
+EOF
+  done
+  _pg_psql_admin -d "$PG_DB" >>"$(sg_logfile postgres)" 2>&1 <<EOF || sg_die "postgres: handing $PG_DB to $PG_OWNER_ROLE failed; see $(sg_logfile postgres)"
+ALTER DATABASE $d OWNER TO $(_pg_sql_ident "$PG_OWNER_ROLE");
+REASSIGN OWNED BY $u TO $(_pg_sql_ident "$PG_OWNER_ROLE");
 EOF
   _pg_psql_admin -d "$PG_DB" -c 'CREATE EXTENSION IF NOT EXISTS postgis' >>"$(sg_logfile postgres)" 2>&1 ||
     sg_die "postgres: CREATE EXTENSION postgis failed; see $(sg_logfile postgres)"

@@ -66,7 +66,9 @@ export type ChainBreakReason =
   | 'hash_mismatch'
   | 'head_mismatch'
   /** The chain verifies alone but disagrees with its MongoDB copy. */
-  | 'anchor_mismatch';
+  | 'anchor_mismatch'
+  /** The chain disagrees with a signed checkpoint (rewritten), or ends before a signed entry. */
+  | 'checkpoint_mismatch';
 
 export interface ChainBreak {
   /** The first entry that does not verify (for head_mismatch: the last entry found, if any). */
@@ -86,7 +88,7 @@ export interface ChainBreak {
 export class ChainVerifier {
   private expectedSeq = 1;
   private prevHash = GENESIS_HASH;
-  private lastId: string | null = null;
+  private lastEntryId: string | null = null;
   checked = 0;
 
   check(e: AuditEntry): ChainBreak | null {
@@ -135,7 +137,7 @@ export class ChainVerifier {
     }
     this.expectedSeq += 1;
     this.prevHash = e.hash;
-    this.lastId = e.id;
+    this.lastEntryId = e.id;
     this.checked += 1;
     return null;
   }
@@ -146,7 +148,7 @@ export class ChainVerifier {
     if (head.lastSeq === lastSeq && head.lastHash === this.prevHash) return null;
     return {
       seq: lastSeq === 0 ? null : lastSeq,
-      id: this.lastId,
+      id: this.lastEntryId,
       reason: 'head_mismatch',
       message:
         head.lastSeq > lastSeq
@@ -165,5 +167,10 @@ export class ChainVerifier {
 
   get lastHash(): string {
     return this.prevHash;
+  }
+
+  /** Id of the last verified entry (null before the first). */
+  get lastId(): string | null {
+    return this.lastEntryId;
   }
 }

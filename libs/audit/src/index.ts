@@ -5,8 +5,14 @@ export type { AuditFilter } from './audit-filter';
 export { canonicalJson } from './canonical-json';
 export { canonicalEntry, ChainVerifier, entryHash, extendChain, GENESIS_HASH } from './audit-chain';
 export type { ChainBreak, ChainBreakReason } from './audit-chain';
-export { verifyChain } from './chain-verification';
-export type { ChainVerification } from './chain-verification';
+export { verifyChain, verifyEntries } from './chain-verification';
+export type { ChainVerification, VerifyOptions } from './chain-verification';
+export {
+  CheckpointChecker, checkpointFromJson, checkpointPayload, checkpointSignatureValid, checkpointToJson, keyIdOf, parseCheckpointPrivateKey,
+  parseCheckpointPublicKey, publicKeyText, signCheckpoint,
+} from './checkpoint';
+export type { AuditCheckpoint, CheckpointReport } from './checkpoint';
 export { Transaction } from './transaction';
 export { AuditEntryRejectedError } from './audit.errors';
+export { AUDIT_LOG_ACTIONS } from './audit-actions';
 export * from './ports';

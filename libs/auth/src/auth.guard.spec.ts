@@ -6,6 +6,7 @@ import request from 'supertest';
 import { AuthModule } from './auth.module';
 import { CurrentUser, Public, Roles } from './decorators';
 import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal';
+import { TokenRevocationList } from './revocation-list';
 import { Role } from './role';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service';
 
@@ -119,5 +120,28 @@ describe('JwtAuthGuard', () => {
     await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${t}`).expect(200);
     disabled.add('u-disabled');
     await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${t}`).expect(401);
+  });
+
+  it('refuses a revoked token (its jti, or a user version raised past it) and fails closed while revocations load', async () => {
+    const list = app.get(TokenRevocationList);
+    const issued = await tokens.issue({ userId: 'u-rev', username: 'rev', role: Role.Viewer }, { tokenVersion: 2 });
+    const verified = await tokens.verify(issued.accessToken);
+    expect(verified).toMatchObject({ tokenVersion: 2, jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const call = () => request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${issued.accessToken}`);
+    await call().expect(200);
+    list.apply({ kind: 'token', jti: verified.jti!, userId: 'u-rev', expiresAt: verified.expiresAt.toISOString(), revokedAt: new Date().toISOString() });
+    const revoked = await call().expect(401);
+    expect(revoked.body.message).toMatch(/revoked/);
+    const second = await tokens.issue({ userId: 'u-rev', username: 'rev', role: Role.Viewer }, { tokenVersion: 2 });
+    await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${second.accessToken}`).expect(200);
+    list.apply({ kind: 'user', userId: 'u-rev', minTokenVersion: 3, reason: 'role_changed', revokedAt: new Date().toISOString() });
+    await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${second.accessToken}`).expect(401);
+    const third = await tokens.issue({ userId: 'u-rev', username: 'rev', role: Role.Viewer }, { tokenVersion: 3 });
+    await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${third.accessToken}`).expect(200);
+    list.expectFeed();
+    await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${third.accessToken}`).expect(503);
+    await request(app.getHttpServer()).get('/api/open').expect(200);
+    list.markLoaded();
+    await request(app.getHttpServer()).get('/api/any').set('Authorization', `Bearer ${third.accessToken}`).expect(200);
   });
 });

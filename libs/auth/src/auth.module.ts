@@ -4,11 +4,13 @@ import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { authConfig } from '@smartgrid/config';
 import { AUTH_OPTIONS, AuthModuleOptions, JwtAuthGuard } from './jwt-auth.guard';
+import { TokenRevocationList } from './revocation-list';
 import { TokenService } from './token.service';
 
 /**
  * Import once in an app's root module (after SmartgridConfigModule with the 'auth' section).
- * Installs JwtAuthGuard globally and exports TokenService.
+ * Installs JwtAuthGuard globally and exports TokenService and the app's TokenRevocationList
+ * (filled by TokenRevocationsModule from Kafka).
  */
 @Module({})
 export class AuthModule {
@@ -24,6 +26,8 @@ export class AuthModule {
       ],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
+        // One per app: the revocation feed fills it, the guard reads it.
+        { provide: TokenRevocationList, useFactory: () => new TokenRevocationList() },
         {
           provide: TokenService,
           inject: [JwtService, authConfig.KEY],
@@ -31,12 +35,12 @@ export class AuthModule {
         },
         {
           provide: APP_GUARD,
-          inject: [Reflector, TokenService, ModuleRef, AUTH_OPTIONS],
-          useFactory: (reflector: Reflector, tokens: TokenService, moduleRef: ModuleRef, opts: AuthModuleOptions) =>
-            new JwtAuthGuard(reflector, tokens, moduleRef, opts),
+          inject: [Reflector, TokenService, ModuleRef, AUTH_OPTIONS, TokenRevocationList],
+          useFactory: (reflector: Reflector, tokens: TokenService, moduleRef: ModuleRef, opts: AuthModuleOptions, revocations: TokenRevocationList) =>
+            new JwtAuthGuard(reflector, tokens, moduleRef, opts, revocations),
         },
       ],
-      exports: [TokenService],
+      exports: [TokenService, TokenRevocationList],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { AuthPrincipal } from './principal';
 import { Role } from './role';
+import type { VerifiedToken } from './token.service';
 
 export const IS_PUBLIC_KEY = 'smartgrid:auth:public';
 export const MIN_ROLE_KEY = 'smartgrid:auth:min-role';
@@ -19,4 +20,11 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
   const user = ctx.switchToHttp().getRequest<{ user?: AuthPrincipal }>().user;
   if (!user) throw new UnauthorizedException('Authentication required');
   return user;
+});
+
+/** `@CurrentToken() token: VerifiedToken` on a guarded route (e.g. to revoke it on logout). */
+export const CurrentToken = createParamDecorator((_: unknown, ctx: ExecutionContext): VerifiedToken => {
+  const token = ctx.switchToHttp().getRequest<{ token?: VerifiedToken }>().token;
+  if (!token) throw new UnauthorizedException('Authentication required');
+  return token;
 });

@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, MIN_ROLE_KEY } from './decorators';
 import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal';
+import { TokenRevocationList } from './revocation-list';
 import { hasRole, Role } from './role';
-import { InvalidTokenError, TokenService } from './token.service';
+import { InvalidTokenError, TokenService, VerifiedToken } from './token.service';
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
@@ -22,6 +23,7 @@ interface GuardedRequest {
   path?: string;
   url?: string;
   user?: AuthPrincipal;
+  token?: VerifiedToken;
 }
 interface GuardedResponse {
   setHeader?(name: string, value: string): unknown;
@@ -40,7 +42,8 @@ export function bearerTokenOf(header: string | string[] | undefined): string | n
 
 /**
  * Global guard: every HTTP route needs a valid bearer token unless it is @Public() or under
- * an open path; @Roles() then sets the least role. Non-HTTP handlers (Kafka) are not guarded.
+ * an open path; a token revoked (TokenRevocationList) is refused like an invalid one; @Roles()
+ * then sets the least role. Non-HTTP handlers (Kafka) are not guarded.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -52,6 +55,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly moduleRef: ModuleRef,
     options: AuthModuleOptions,
+    private readonly revocations: TokenRevocationList = new TokenRevocationList(),
   ) {
     this.openPaths = options.openPaths ?? DEFAULT_OPEN_PATHS;
   }
@@ -71,21 +75,29 @@ export class JwtAuthGuard implements CanActivate {
       res.setHeader?.('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException('Missing bearer token');
     }
-    let principal: AuthPrincipal | null;
+    let verified: VerifiedToken;
     try {
-      principal = await this.tokens.verify(token);
+      verified = await this.tokens.verify(token);
     } catch (e) {
       if (!(e instanceof InvalidTokenError)) throw e;
       res.setHeader?.('WWW-Authenticate', `Bearer error="invalid_token", error_description="${e.message}"`);
       throw new UnauthorizedException(`Invalid bearer token: ${e.message}`);
     }
+    // Fail closed while this instance has not read the revocations published before it started.
+    if (!this.revocations.loaded) throw new ServiceUnavailableException('token revocations are still loading; try again shortly');
+    if (this.revocations.isRevoked({ userId: verified.principal.userId, tokenVersion: verified.tokenVersion, jti: verified.jti })) {
+      res.setHeader?.('WWW-Authenticate', 'Bearer error="invalid_token", error_description="token revoked"');
+      throw new UnauthorizedException('Invalid bearer token: token revoked');
+    }
+    let principal: AuthPrincipal | null = verified.principal;
     const resolver = this.principalResolver();
-    if (resolver) principal = await resolver.resolve(principal);
+    if (resolver) principal = await resolver.resolve(principal, verified);
     if (!principal) {
       res.setHeader?.('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new UnauthorizedException('Account is disabled or no longer exists');
     }
     req.user = principal;
+    req.token = verified;
 
     const required = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE_KEY, targets) ?? Role.Viewer;
     if (!hasRole(principal.role, required)) {

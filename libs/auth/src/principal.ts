@@ -1,4 +1,5 @@
 import { Role } from './role';
+import type { VerifiedToken } from './token.service';
 
 /** The authenticated caller, as the guard leaves it on `request.user`. */
 export interface AuthPrincipal {
@@ -9,11 +10,11 @@ export interface AuthPrincipal {
 
 /**
  * Optional hook an app binds under PRINCIPAL_RESOLVER to re-check a token's subject against
- * live data (user-management: the account still exists, is enabled, and has this role).
- * Returning null refuses the request with 401.
+ * live data (user-management: the account still exists, is enabled, has this role, and the
+ * token's version is still current). Returning null refuses the request with 401.
  */
 export interface PrincipalResolver {
-  resolve(fromToken: AuthPrincipal): Promise<AuthPrincipal | null>;
+  resolve(fromToken: AuthPrincipal, token: VerifiedToken): Promise<AuthPrincipal | null>;
 }
 
 export const PRINCIPAL_RESOLVER = Symbol('PRINCIPAL_RESOLVER');

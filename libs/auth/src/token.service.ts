@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { AuthPrincipal } from './principal';
 import { isRole } from './role';
 
@@ -24,6 +25,19 @@ interface AccessClaims {
   sub?: unknown;
   username?: unknown;
   role?: unknown;
+  /** The account's token version at issue (see TokenRevocation). */
+  tv?: unknown;
+  jti?: unknown;
+  exp?: unknown;
+}
+
+/** A token that verified: who it speaks for, and what identifies it for revocation. */
+export interface VerifiedToken {
+  principal: AuthPrincipal;
+  /** Token id (absent from tokens minted without one, e.g. by tests). */
+  jti: string | null;
+  tokenVersion: number;
+  expiresAt: Date;
 }
 
 /**
@@ -36,16 +50,24 @@ export class TokenService {
     private readonly ttlSeconds: number,
   ) {}
 
-  async issue(principal: AuthPrincipal): Promise<IssuedToken> {
+  /** `tokenVersion`: the account's current version; a revocation raises it above this token's. */
+  async issue(principal: AuthPrincipal, options: { tokenVersion?: number } = {}): Promise<IssuedToken> {
     const accessToken = await this.jwt.signAsync(
-      { username: principal.username, role: principal.role },
-      { subject: principal.userId, expiresIn: this.ttlSeconds, algorithm: ALGORITHM, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
+      { username: principal.username, role: principal.role, tv: options.tokenVersion ?? 0 },
+      {
+        subject: principal.userId,
+        jwtid: randomUUID(),
+        expiresIn: this.ttlSeconds,
+        algorithm: ALGORITHM,
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+      },
     );
     return { accessToken, tokenType: 'Bearer', expiresIn: this.ttlSeconds };
   }
 
   /** Throws InvalidTokenError for a bad signature, wrong issuer/audience, expiry or bad claims. */
-  async verify(token: string): Promise<AuthPrincipal> {
+  async verify(token: string): Promise<VerifiedToken> {
     let claims: AccessClaims;
     try {
       // Pinning the algorithm refuses "alg: none" and key-confusion tricks.
@@ -58,9 +80,19 @@ export class TokenService {
       const name = e instanceof Error ? e.name : '';
       throw new InvalidTokenError(name === 'TokenExpiredError' ? 'token expired' : 'invalid token');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.username !== 'string' || !isRole(claims.role)) {
+    const tv = claims.tv ?? 0;
+    if (
+      typeof claims.sub !== 'string' || typeof claims.username !== 'string' || !isRole(claims.role) ||
+      typeof tv !== 'number' || !Number.isSafeInteger(tv) || tv < 0 || (claims.jti !== undefined && typeof claims.jti !== 'string') ||
+      typeof claims.exp !== 'number'
+    ) {
       throw new InvalidTokenError('invalid token claims');
     }
-    return { userId: claims.sub, username: claims.username, role: claims.role };
+    return {
+      principal: { userId: claims.sub, username: claims.username, role: claims.role },
+      jti: typeof claims.jti === 'string' ? claims.jti : null,
+      tokenVersion: tv,
+      expiresAt: new Date(claims.exp * 1000),
+    };
   }
 }

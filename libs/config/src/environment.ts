@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { createPrivateKey } from 'node:crypto';
 import {
   IsBoolean,
   IsIn,
@@ -11,12 +12,13 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
   ValidationError,
 } from 'class-validator';
 
 /** Which groups of variables an app needs; each app lists its own. */
-export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth';
+export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth' | 'audit';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -30,7 +32,26 @@ const toBool = ({ value }: { value: unknown }): unknown => {
 // Empty strings count as missing: `POSTGRES_HOST=` is as wrong as no POSTGRES_HOST.
 const emptyToUndefined = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
 
+// `@Type(() => Number)` would turn an empty string into 0; empty means unset here.
+const optionalNumber = ({ value }: { value: unknown }): unknown =>
+  value === undefined || value === null || value === '' ? undefined : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+// Lists written with spaces after the commas are read without them; empty means unset.
+const compactList = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.replace(/\s+/g, '');
+  return v === '' ? undefined : v;
+};
+
 const HOST_LIST = /^[A-Za-z0-9._-]+(:\d{1,5})?(,[A-Za-z0-9._-]+(:\d{1,5})?)*$/;
+
+// An origin as browsers send it: scheme, host and optional port; no path, no wildcard.
+const ORIGIN = String.raw`https?://[A-Za-z0-9.-]+(:\d{1,5})?`;
+const ORIGIN_LIST = new RegExp(`^${ORIGIN}(,${ORIGIN})*$`);
+// Express "trust proxy": a hop count, or addresses / CIDR ranges / Express's named ranges.
+// `true` (trust every hop, so any client can choose its own address) is refused on purpose.
+const PROXY_ADDRESS = String.raw`(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(/\d{1,3})?)`;
+const TRUST_PROXY = new RegExp(String.raw`^(false|\d{1,2}|${PROXY_ADDRESS}(,${PROXY_ADDRESS})*)$`);
 
 export class HttpEnv {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
@@ -38,6 +59,29 @@ export class HttpEnv {
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: string;
+
+  /** Browser origins allowed to call the API cross-origin; unset: no CORS at all. */
+  @Transform(compactList) @IsOptional()
+  @Matches(ORIGIN_LIST, { message: 'CORS_ORIGINS must be a comma-separated list of origins like https://grid.example.com (no "*", no path)' })
+  CORS_ORIGINS?: string;
+
+  @Transform(compactList) @IsOptional()
+  @Matches(TRUST_PROXY, { message: 'TRUST_PROXY must be false, a hop count, or a comma-separated list of proxy addresses/CIDR ranges (loopback, linklocal, uniquelocal allowed); "true" is refused' })
+  TRUST_PROXY?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10240)
+  HTTP_BODY_LIMIT_KB?: number;
+
+  /** Serve /metrics on this port only (not on the API port); 0 picks a free port. */
+  @Transform(optionalNumber) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[0-9A-Fa-f:.]+$|^localhost$/, { message: 'METRICS_HOST must be an IP address (or localhost)' })
+  METRICS_HOST?: string;
+
+  /** Bearer token Prometheus must send for /metrics. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters' }) @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
 }
 
 export class PostgresEnv {
@@ -58,6 +102,16 @@ export class PostgresEnv {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   POSTGRES_POOL_SIZE?: number;
+
+  /**
+   * The role that owns the schema and runs migrations (then grants this app's role what it
+   * needs). Unset: migrations run as POSTGRES_USER.
+   */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'POSTGRES_MIGRATION_USER must be a lower-case PostgreSQL role name' })
+  POSTGRES_MIGRATION_USER?: string;
+
+  @IsOptional() @IsString()
+  POSTGRES_MIGRATION_PASSWORD?: string;
 }
 
 export class CassandraEnv {
@@ -135,12 +189,44 @@ export class AuthEnv {
   JWT_TTL_SECONDS?: number;
 }
 
+/** An Ed25519 private key as PKCS#8 PEM (newlines may be written as \n) or base64 DER. */
+function isEd25519PrivateKey(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim().replace(/\\n/g, '\n');
+  try {
+    const key = text.startsWith('-----BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519';
+  } catch {
+    return false;
+  }
+}
+
+export class AuditEnv {
+  /** Signs audit checkpoints; unset: no checkpoints are signed. Never logged, never echoed. */
+  @Transform(emptyToUndefined) @IsOptional()
+  @ValidateBy({
+    name: 'isEd25519PrivateKey',
+    validator: {
+      validate: isEd25519PrivateKey,
+      defaultMessage: () => 'AUDIT_CHECKPOINT_KEY must be an Ed25519 private key, PKCS#8 PEM or base64 DER (npm run audit:keygen makes one)',
+    },
+  })
+  AUDIT_CHECKPOINT_KEY?: string;
+
+  /** Seconds between periodic checkpoints (only when the chain has grown); 0: on demand only. */
+  @Transform(optionalNumber) @IsOptional() @IsInt() @Min(0) @Max(86_400)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS?: number;
+}
+
 const SECTIONS: Record<ConfigSection, new () => object> = {
   postgres: PostgresEnv,
   cassandra: CassandraEnv,
   mongo: MongoEnv,
   kafka: KafkaEnv,
   auth: AuthEnv,
+  audit: AuditEnv,
 };
 
 export class ConfigValidationError extends Error {

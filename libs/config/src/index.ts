@@ -1,5 +1,5 @@
 export { SmartgridConfigModule } from './config.module';
 export type { SmartgridConfigOptions } from './config.module';
-export { ConfigValidationError, validateEnvironment, HttpEnv, PostgresEnv, CassandraEnv, MongoEnv, KafkaEnv, AuthEnv } from './environment';
+export { ConfigValidationError, validateEnvironment, HttpEnv, PostgresEnv, CassandraEnv, MongoEnv, KafkaEnv, AuthEnv, AuditEnv } from './environment';
 export type { ConfigSection } from './environment';
-export { httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, appFlags } from './namespaces';
+export { httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags } from './namespaces';

@@ -18,8 +18,28 @@ const list = (name: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+/** TRUST_PROXY as Express takes it: false, a hop count, or a list of addresses/ranges. */
+function trustProxy(): false | number | string[] {
+  const raw = str('TRUST_PROXY').replace(/\s+/g, '');
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',');
+}
+
 export const httpConfig = registerAs('http', () => ({
   port: int('PORT', 3000),
+  /** Explicit browser origins; empty: CORS off. */
+  corsOrigins: list('CORS_ORIGINS'),
+  trustProxy: trustProxy(),
+  /** Largest JSON request body accepted (413 above). */
+  bodyLimitKb: int('HTTP_BODY_LIMIT_KB', 100),
+  metrics: {
+    /** Separate listener for /metrics (then not served on the API port). */
+    port: process.env.METRICS_PORT !== undefined && process.env.METRICS_PORT !== '' ? Number(process.env.METRICS_PORT) : undefined,
+    host: str('METRICS_HOST', '127.0.0.1'),
+    /** Bearer token required on /metrics when set. */
+    token: process.env.METRICS_TOKEN || undefined,
+  },
 }));
 
 export const postgresConfig = registerAs('postgres', () => ({
@@ -29,6 +49,9 @@ export const postgresConfig = registerAs('postgres', () => ({
   user: str('POSTGRES_USER'),
   password: str('POSTGRES_PASSWORD'),
   poolSize: int('POSTGRES_POOL_SIZE', 10),
+  /** Owner role for migrations; undefined: migrate as `user`. */
+  migrationUser: process.env.POSTGRES_MIGRATION_USER || undefined,
+  migrationPassword: process.env.POSTGRES_MIGRATION_PASSWORD || undefined,
 }));
 
 export const cassandraConfig = registerAs('cassandra', () => ({
@@ -68,6 +91,12 @@ export const authConfig = registerAs('auth', () => ({
   jwtTtlSeconds: int('JWT_TTL_SECONDS', 900),
 }));
 
+export const auditConfig = registerAs('audit', () => ({
+  /** Ed25519 private key (PEM or base64 DER) signing checkpoints; undefined: none are signed. */
+  checkpointKey: process.env.AUDIT_CHECKPOINT_KEY || undefined,
+  checkpointIntervalSeconds: int('AUDIT_CHECKPOINT_INTERVAL_SECONDS', 300),
+}));
+
 export const appFlags = registerAs('flags', () => ({
   /** Default write target: both stores when true, PostgreSQL only when false. */
   useCassandra: bool('USE_CASSANDRA', true),
@@ -75,4 +104,4 @@ export const appFlags = registerAs('flags', () => ({
   useMongodbAudit: bool('USE_MONGODB_AUDIT', true),
 }));
 
-export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, appFlags];
+export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags];

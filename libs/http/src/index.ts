@@ -7,3 +7,5 @@ export type { RequestMeta } from './request-meta.decorator';
 export { SmartgridHttpModule } from './http.module';
 export { ErrorResponse, FieldErrorView } from './error-response.dto';
 export { ApiErrors } from './api-errors.decorator';
+export { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers';
+export type { HeadersMiddleware } from './security-headers';

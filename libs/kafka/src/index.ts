@@ -20,3 +20,4 @@ export { DLQ_SUFFIX, dlqTopic, prefixedTopic, TOPICS } from './topics';
 export type { TopicName } from './topics';
 export { decodeJsonObject } from './json-payload';
 export type { DecodedPayload, PayloadRejectCode } from './json-payload';
+export * from './security';

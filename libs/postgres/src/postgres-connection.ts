@@ -7,10 +7,14 @@ import { guardPgClientErrors } from './pg-client-error-guard';
  * The app's DataSource and whether it can be used yet (see StoreConnection). In `startup` mode
  * PostgresModule connects and migrates before the app starts (the DataSource is ready when
  * this is built); in `background` mode setting up means initialising the DataSource,
- * installing the pg client error guard and running the migrations under their advisory lock.
+ * installing the pg client error guard and running `migrate` (the migrations under their
+ * advisory lock, as the migration role when there is one, then its grants).
  */
 export class PostgresConnection extends StoreConnection {
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly migrate: (dataSource: DataSource) => Promise<unknown> = runMigrationsLocked,
+  ) {
     super('postgres', 'Postgres');
     // Startup mode: PostgresModule has connected and migrated already.
     if (dataSource.isInitialized) this.markAlreadyReady();
@@ -35,6 +39,6 @@ export class PostgresConnection extends StoreConnection {
       throw new Error('connection closed');
     }
     guardPgClientErrors(this.dataSource);
-    await runMigrationsLocked(this.dataSource);
+    await this.migrate(this.dataSource);
   }
 }

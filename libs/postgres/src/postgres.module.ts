@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { postgresConfig } from '@smartgrid/config';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { runMigrationsLocked } from './migration-runner';
+import { migratorFor, runMigrationsLocked } from './migration-runner';
 import { guardPgClientErrors } from './pg-client-error-guard';
 import { PostgresConnection } from './postgres-connection';
 import { POSTGRES_MODULE_OPTIONS } from './postgres.constants';
@@ -33,6 +33,8 @@ class PostgresConnectionStopper implements OnApplicationShutdown {
 export class PostgresModule {
   static forRootAsync(options: PostgresModuleOptions): DynamicModule {
     const background = options.connect === 'background';
+    // Set by the options factory (it sees the config) before the DataSource factory runs.
+    let migrate: ((dataSource: DataSource) => Promise<void>) | undefined;
     return {
       module: PostgresModule,
       global: true,
@@ -40,7 +42,10 @@ export class PostgresModule {
         TerminusModule,
         TypeOrmModule.forRootAsync({
           inject: [postgresConfig.KEY],
-          useFactory: (cfg: ConfigType<typeof postgresConfig>) => ({ ...buildTypeOrmOptions(cfg, options), manualInitialization: background }),
+          useFactory: (cfg: ConfigType<typeof postgresConfig>) => {
+            migrate = migratorFor(cfg, options.grants ?? []);
+            return { ...buildTypeOrmOptions(cfg, options), manualInitialization: background };
+          },
           dataSourceFactory: async (dsOptions?: DataSourceOptions) => {
             if (!dsOptions) throw new Error('PostgresModule: TypeORM options missing');
             const dataSource = new DataSource(dsOptions);
@@ -49,7 +54,7 @@ export class PostgresModule {
             await dataSource.initialize();
             guardPgClientErrors(dataSource);
             try {
-              await runMigrationsLocked(dataSource);
+              await (migrate ?? runMigrationsLocked)(dataSource);
             } catch (err) {
               await dataSource.destroy();
               throw err;
@@ -62,9 +67,9 @@ export class PostgresModule {
         { provide: POSTGRES_MODULE_OPTIONS, useValue: options },
         {
           provide: PostgresConnection,
-          inject: [DataSource],
-          useFactory: async (dataSource: DataSource) => {
-            const connection = new PostgresConnection(dataSource);
+          inject: [DataSource, postgresConfig.KEY],
+          useFactory: async (dataSource: DataSource, cfg: ConfigType<typeof postgresConfig>) => {
+            const connection = new PostgresConnection(dataSource, migratorFor(cfg, options.grants ?? []));
             if (background) await connection.connectInBackground();
             return connection;
           },

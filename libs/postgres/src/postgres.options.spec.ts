@@ -1,7 +1,7 @@
 import { buildTypeOrmOptions, MigrationRunError, PostgresConfig } from './postgres.options';
 import { foundationMigrations } from './foundation/migrations';
 
-const cfg: PostgresConfig = { host: 'db', port: 5433, database: 'grid', user: 'u', password: 'p', poolSize: 7 };
+const cfg: PostgresConfig = { host: 'db', port: 5433, database: 'grid', user: 'u', password: 'p', poolSize: 7, migrationUser: undefined, migrationPassword: undefined };
 
 describe('buildTypeOrmOptions', () => {
   const opts = buildTypeOrmOptions(cfg, { migrations: foundationMigrations }) as Record<string, unknown>;

@@ -1,11 +1,17 @@
 import type { ConfigType } from '@nestjs/config';
 import type { postgresConfig } from '@smartgrid/config';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { PostgresGrants } from './grants';
 import { MIGRATIONS_TABLE } from './postgres.constants';
 
 export interface PostgresModuleOptions {
   /** TypeORM migration classes, in any order (TypeORM orders them by their timestamp). */
   migrations: Function[];
+  /**
+   * What the app's role may do, per feature (e.g. `[...timeseriesGrants, ...aggregatesGrants]`);
+   * applied after the migrations when POSTGRES_MIGRATION_USER names another role.
+   */
+  grants?: PostgresGrants[];
   /** Entities not registered through TypeOrmModule.forFeature (those load automatically). */
   entities?: Function[];
   /**

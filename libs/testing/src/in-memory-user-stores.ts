@@ -1,6 +1,10 @@
 import { Role } from '@smartgrid/auth';
 import { AppendOptions, AuditEntry, AuditFilter, AuditLogStore, ChainHead, GENESIS_HASH, Transaction } from '@smartgrid/audit';
-import { LoginThrottleStore, NewUser, ThrottlePolicy, User, UserChanges, UsernameTakenError, UsersRepository } from '@smartgrid/users';
+import type { TokenRevocation } from '@smartgrid/auth';
+import {
+  LoginThrottleStore, NewUser, progressiveDelaySeconds, ProgressivePolicy, ThrottlePolicy, ThrottleState, TokenRevocationOutbox, User, UserChanges,
+  UsernameTakenError, UsersRepository,
+} from '@smartgrid/users';
 
 /**
  * In-memory doubles of the users and audit-log ports, for unit specs of the services. One
@@ -15,15 +19,17 @@ interface State {
   entries: AuditEntry[];
   backlog: Set<number>;
   head: ChainHead;
+  outbox: { id: number; revocation: TokenRevocation }[];
 }
 
 function copy(s: State): State {
-  return { users: new Map(s.users), entries: [...s.entries], backlog: new Set(s.backlog), head: { ...s.head } };
+  return { users: new Map(s.users), entries: [...s.entries], backlog: new Set(s.backlog), head: { ...s.head }, outbox: [...s.outbox] };
 }
 
 export class InMemoryUserManagementDb {
-  state: State = { users: new Map(), entries: [], backlog: new Set(), head: { lastSeq: 0, lastHash: GENESIS_HASH } };
+  state: State = { users: new Map(), entries: [], backlog: new Set(), head: { lastSeq: 0, lastHash: GENESIS_HASH }, outbox: [] };
   readonly users = new InMemoryUsersRepository(this);
+  readonly revocationOutbox = new InMemoryTokenRevocationOutbox(this);
   readonly auditLog = new InMemoryAuditLogStore(this);
   /** Transactions opened so far (a spec can check that work ran inside one). */
   transactions = 0;
@@ -50,7 +56,7 @@ export class InMemoryUsersRepository implements UsersRepository {
   async insert(user: NewUser): Promise<User> {
     if ([...this.map.values()].some((u) => u.username.toLowerCase() === user.username.toLowerCase())) throw new UsernameTakenError(user.username);
     const now = new Date();
-    const stored: User = { ...user, createdAt: now, updatedAt: now };
+    const stored: User = { ...user, tokenVersion: 0, createdAt: now, updatedAt: now };
     this.map.set(user.id, stored);
     return { ...stored };
   }
@@ -93,6 +99,24 @@ export class InMemoryUsersRepository implements UsersRepository {
   }
 
   async lockFirstAdminSeeding(): Promise<void> {}
+}
+
+export class InMemoryTokenRevocationOutbox implements TokenRevocationOutbox {
+  private nextId = 1;
+
+  constructor(private readonly db: InMemoryUserManagementDb) {}
+
+  async add(revocations: readonly TokenRevocation[]): Promise<void> {
+    for (const revocation of revocations) this.db.state.outbox.push({ id: this.nextId++, revocation });
+  }
+
+  async batch(limit: number): Promise<{ id: number; revocation: TokenRevocation }[]> {
+    return this.db.state.outbox.slice(0, limit);
+  }
+
+  async remove(ids: readonly number[]): Promise<void> {
+    this.db.state.outbox = this.db.state.outbox.filter((o) => !ids.includes(o.id));
+  }
 }
 
 export class InMemoryAuditLogStore implements AuditLogStore {
@@ -185,13 +209,28 @@ export class InMemoryLoginThrottleStore implements LoginThrottleStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async lockedFor(keys: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+  async states(keys: string[], windowSeconds: number): Promise<Map<string, ThrottleState>> {
+    const now = this.now();
+    const out = new Map<string, ThrottleState>();
     for (const k of keys) {
       const r = this.rows.get(k);
-      if (r?.lockedUntil != null && r.lockedUntil > this.now()) out.set(k, Math.max(1, Math.ceil((r.lockedUntil - this.now()) / 1000)));
+      if (!r) continue;
+      const locked = r.lockedUntil !== null && r.lockedUntil > now ? Math.ceil((r.lockedUntil - now) / 1000) : 0;
+      const failures = r.windowStarted >= now - windowSeconds * 1000 || locked > 0 ? r.failures : 0;
+      if (failures > 0 || locked > 0) out.set(k, { failures, lockedForSeconds: locked });
     }
     return out;
+  }
+
+  async tryAttempt(key: string, p: ProgressivePolicy): Promise<{ allowed: boolean; attempts: number; retryAfterSeconds: number }> {
+    const now = this.now();
+    const r = this.rows.get(key) ?? { failures: 0, windowStarted: now, lockedUntil: null };
+    if (r.lockedUntil !== null && r.lockedUntil > now) return { allowed: false, attempts: r.failures, retryAfterSeconds: Math.ceil((r.lockedUntil - now) / 1000) };
+    const expired = r.windowStarted < now - p.windowSeconds * 1000;
+    const attempts = expired ? 1 : r.failures + 1;
+    const delay = progressiveDelaySeconds(attempts, p);
+    this.rows.set(key, { failures: attempts, windowStarted: expired ? now : r.windowStarted, lockedUntil: delay > 0 ? now + delay * 1000 : null });
+    return { allowed: true, attempts, retryAfterSeconds: 0 };
   }
 
   async recordFailure(key: string, p: ThrottlePolicy): Promise<{ failures: number; locked: boolean }> {

@@ -8,4 +8,5 @@ export const AUDIT_ACTIONS = {
   userDeleted: 'user.deleted',
   login: 'auth.login',
   loginFailed: 'auth.login_failed',
+  logout: 'auth.logout',
 } as const;

@@ -10,4 +10,6 @@ export {
   UserNotFoundError,
 } from './users.errors';
 export { AUDIT_ACTIONS } from './audit-actions';
+export { progressiveDelaySeconds, refusedBeforeAttempt, throttleKeys } from './login-throttle';
+export type { LoginThrottlePolicy, ThrottledBy } from './login-throttle';
 export * from './ports';

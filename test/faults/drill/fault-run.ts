@@ -1,6 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
-import { createWriteStream, mkdirSync } from 'fs';
-import { createServer } from 'net';
+import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 import { prefixedTopic } from '@smartgrid/kafka';
@@ -8,7 +6,8 @@ import { createTestDatabase, deleteTestTopics, dropKeyspace, dropTestDatabase, R
 import { Client as CassandraClient } from 'cassandra-driver';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client as PgClient } from 'pg';
-import { AppControl, FaultName, FaultTiming, injectAndRestore } from './faults';
+import { BuiltApp, freePort } from '../../support/built-app';
+import { FaultName, FaultTiming, injectAndRestore } from './faults';
 
 export interface FaultResult {
   fault: FaultName;
@@ -43,74 +42,6 @@ function message(i: number, base: number): { key: string; value: string; valid: 
   const valid = (i + 1) % INVALID_EVERY !== 0;
   const value = valid ? 230 + (i % 17) / 10 : 'not-a-number';
   return { key: sensor, value: JSON.stringify({ sensor_id: sensor, sensor_type: 'voltage', value, unit: 'V', timestamp: ts }), valid };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** The built data-processing app in a child process, logging to a file. */
-class AppProcess implements AppControl {
-  private proc: ChildProcess | undefined;
-
-  constructor(
-    private readonly env: TestEnv,
-    private readonly port: number,
-    private readonly logFile: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const out = createWriteStream(this.logFile, { flags: 'a' });
-    this.proc = spawn(process.execPath, ['-r', join(REPO_ROOT, 'infra/runtime/register-paths.js'), join(REPO_ROOT, 'dist/apps/data-processing/src/main.js')], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env, PORT: String(this.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.proc.stdout!.pipe(out);
-    this.proc.stderr!.pipe(out);
-    const until = Date.now() + 180_000;
-    for (;;) {
-      if (this.proc.exitCode !== null) throw new Error(`data-processing exited (${this.proc.exitCode}); see ${this.logFile}`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`);
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > until) throw new Error(`data-processing not ready after 180 s; see ${this.logFile}`);
-      await sleep(500);
-    }
-  }
-
-  kill(): void {
-    this.proc?.kill('SIGKILL');
-  }
-
-  async restart(): Promise<void> {
-    await this.exited();
-    await this.start();
-  }
-
-  async stop(): Promise<void> {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    this.proc.kill('SIGTERM');
-    const killer = setTimeout(() => this.proc?.kill('SIGKILL'), 30_000);
-    await this.exited();
-    clearTimeout(killer);
-  }
-
-  private exited(): Promise<void> {
-    const p = this.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => p.once('exit', () => resolve()));
-  }
 }
 
 /** Counts that say whether the run has converged; each query retried by the caller while a server is away. */
@@ -202,7 +133,7 @@ export async function runFault(fault: FaultName, o: RunOptions): Promise<FaultRe
   const log = (line: string) => process.stderr.write(`[${fault}] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
   const env = testEnv({ LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '3' });
   await createTestDatabase(env.POSTGRES_DB);
-  const app = new AppProcess(env, await freePort(), join(LOG_DIR, `${fault}-app.log`));
+  const app = new BuiltApp('data-processing', env, await freePort(), join(LOG_DIR, `${fault}-app.log`));
   const kafka = new Kafka({ clientId: 'fault-drill', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const pg = new PgClient({ host: env.POSTGRES_HOST, port: Number(env.POSTGRES_PORT), user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database: env.POSTGRES_DB });

@@ -3,7 +3,7 @@ import { CassandraModule } from '@smartgrid/cassandra';
 import { SmartgridConfigModule } from '@smartgrid/config';
 import { KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { PostgresModule } from '@smartgrid/postgres';
-import { cqlMigrations, hybridStorage, postgresMigrations } from '../storage/storage.wiring';
+import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from '../storage/storage.wiring';
 
 /**
  * The storage stack without HTTP, for the storage CLI: the app's schema and adapters, and
@@ -18,7 +18,7 @@ export class StorageCliModule {
       module: StorageCliModule,
       imports: [
         SmartgridConfigModule.forRoot({ require: options.audit ? ['postgres', 'cassandra', 'kafka'] : ['postgres', 'cassandra'] }),
-        PostgresModule.forRootAsync({ migrations: postgresMigrations }),
+        PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations }),
         ...(options.audit ? [KafkaModule.forRootAsync({ topics: [TOPICS.auditEvents] })] : []),
         hybridStorage({ replay: { enabled: false } }),

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { MAX_READ_LIMIT } from '@smartgrid/hybrid-storage';
+import { MAX_READ_LIMIT, SERIES_STEPS, SeriesStep } from '@smartgrid/hybrid-storage';
 
 /** `:id` of a sensor, meter or customer: 1–128 printable characters. */
 export class IdParams {
@@ -32,13 +32,36 @@ export class ReadingsQuery extends TimeRangeQuery {
   @IsIn(['auto', 'postgres', 'cassandra'])
   source?: 'auto' | 'postgres' | 'cassandra';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_READ_LIMIT, default: 1000, description: 'Newest readings first' })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_READ_LIMIT, default: 1000, description: 'Readings per JSON page, newest first (ndjson and csv stream the whole range)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_READ_LIMIT)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous JSON page: walks the range page by page from the same store' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: ['json', 'ndjson', 'csv'],
+    default: 'json',
+    description: 'json: one page (see limit, cursor); ndjson or csv: the whole range streamed, one reading per line',
+  })
+  @IsOptional()
+  @IsIn(['json', 'ndjson', 'csv'])
+  format?: 'json' | 'ndjson' | 'csv';
+
+  @ApiPropertyOptional({
+    enum: SERIES_STEPS,
+    description: 'Downsample to this step: count/min/max/avg per bucket (UTC, aligned on 2000-01-01) instead of readings; at most 7 days at 1m, 93 at 5m/15m, 366 at 1h, 3660 at 1d',
+  })
+  @IsOptional()
+  @IsIn(SERIES_STEPS)
+  step?: SeriesStep;
 }
 
 export class SensorAggregatesQuery extends TimeRangeQuery {

@@ -1,12 +1,27 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Role, Roles } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
-import { AGGREGATES_STORE, AggregatesStore, HybridStorageService } from '@smartgrid/hybrid-storage';
+import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, SensorReadingRecord } from '@smartgrid/hybrid-storage';
 import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
+import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings-output';
 import { toHttpError } from '../common/storage-http-errors';
 import { DAY, resolveRange } from '../common/time-range';
-import { SensorAggregatesResponse, SensorReadingsResponse } from './sensors.responses';
+import { SensorAggregatesResponse, SensorReadingsResponse, SensorReadingView } from './sensors.responses';
+
+function toView(x: SensorReadingRecord): SensorReadingView {
+  return { timestamp: x.timestamp, value: x.value, sensorType: x.sensorType, ...(x.unit !== undefined ? { unit: x.unit } : {}), source: x.source };
+}
+
+/** How a reading is written in each format of the readings route. */
+export const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
+  csvHeader: ['timestamp', 'value', 'sensor_type', 'unit', 'source'],
+  csv: (x) => [x.timestamp.toISOString(), x.value, x.sensorType, x.unit, x.source],
+  json: (x) => ({ ...toView(x) }),
+  ndjson: (x, text) =>
+    `{"timestamp":"${x.timestamp.toISOString()}","value":${JSON.stringify(x.value)},"sensorType":${text(x.sensorType)}${x.unit !== undefined ? `,"unit":${text(x.unit)}` : ''},"source":"${x.source}"}`,
+};
 
 /** Readings may be asked for at most this far back in one request. */
 export const MAX_READINGS_SPAN_MS = 31 * DAY;
@@ -25,28 +40,40 @@ export class SensorsController {
   ) {}
 
   @Get(':id/readings')
-  @ApiOperation({ summary: 'Readings of a sensor in [from, to), newest first (default: last 24 h, at most 31 days)' })
+  @ApiOperation({
+    summary:
+      'Readings of a sensor in [from, to), newest first (default: last 24 h, at most 31 days): a JSON page (limit, cursor), the whole range as NDJSON or CSV (format), or downsampled buckets (step)',
+  })
+  @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
   @ApiOkResponse({ type: SensorReadingsResponse })
   @ApiErrors(503)
-  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery): Promise<SensorReadingsResponse> {
-    const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
+  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery, @Res() res: Response): Promise<void> {
+    checkReadingsOptions(q);
     try {
-      const r = await this.storage.getSensorData(p.id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000 });
-      return {
+      if (q.step) {
+        const range = resolveRange(q.from, q.to, DAY, MAX_STEP_SPAN_MS[q.step]);
+        const buckets = await this.aggregates.sensorSteps(p.id, q.step, range.from, range.to);
+        const body: SensorReadingsResponse = { sensorId: p.id, ...range, source: 'postgres', failed: [], count: buckets.length, step: q.step, buckets };
+        res.json(body);
+        return;
+      }
+      const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
+      if (q.format === 'ndjson' || q.format === 'csv') {
+        await streamReadings(res, q.format, this.storage.streamSensorData(p.id, { ...range, source: q.source ?? 'auto' }), SENSOR_COLUMNS);
+        return;
+      }
+      const r = await this.storage.getSensorPage(p.id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000, cursor: q.cursor ?? null });
+      const body: SensorReadingsResponse = {
         sensorId: p.id,
         from: range.from,
         to: range.to,
         source: r.source,
         failed: r.failed,
         count: r.records.length,
-        readings: r.records.map((x) => ({
-          timestamp: x.timestamp,
-          value: x.value,
-          sensorType: x.sensorType,
-          ...(x.unit !== undefined ? { unit: x.unit } : {}),
-          source: x.source,
-        })),
+        readings: r.records.map(toView),
+        nextCursor: r.nextCursor,
       };
+      res.json(body);
     } catch (err) {
       throw toHttpError(err);
     }

@@ -16,14 +16,28 @@ export class SensorReadingView {
   @ApiProperty({ enum: STORE_NAMES, description: 'Store this reading was read from' }) source!: StoreName;
 }
 
+export class SensorStepView {
+  @ApiProperty({ type: String, format: 'date-time', description: 'Start of the step (UTC, aligned on 2000-01-01)' }) bucketStart!: Date;
+  @ApiProperty() count!: number;
+  @ApiProperty() min!: number;
+  @ApiProperty() max!: number;
+  @ApiProperty() sum!: number;
+  @ApiProperty() avg!: number;
+}
+
+/** A JSON page of readings, or (with `step`) the range downsampled into buckets. */
 export class SensorReadingsResponse {
   @ApiProperty() sensorId!: string;
   @ApiProperty({ type: String, format: 'date-time', description: 'Start of the range (inclusive)' }) from!: Date;
   @ApiProperty({ type: String, format: 'date-time', description: 'End of the range (exclusive)' }) to!: Date;
   @ApiProperty({ enum: STORE_NAMES, description: 'Store that answered' }) source!: StoreName;
   @ApiProperty({ type: [ReadFailureView], description: 'Stores tried first that could not answer' }) failed!: ReadFailureView[];
-  @ApiProperty() count!: number;
-  @ApiProperty({ type: [SensorReadingView], description: 'Newest first' }) readings!: SensorReadingView[];
+  @ApiProperty({ description: 'Readings (or buckets) in this answer' }) count!: number;
+  @ApiPropertyOptional({ type: [SensorReadingView], description: 'Newest first (without step)' }) readings?: SensorReadingView[];
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last (without step)' })
+  nextCursor?: string | null;
+  @ApiPropertyOptional({ enum: ['1m', '5m', '15m', '1h', '1d'], description: 'The step of the buckets (with step)' }) step?: string;
+  @ApiPropertyOptional({ type: [SensorStepView], description: 'Oldest first (with step)' }) buckets?: SensorStepView[];
 }
 
 export class SensorAggregateBucketView {

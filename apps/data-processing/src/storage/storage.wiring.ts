@@ -9,12 +9,16 @@ import {
 } from '@smartgrid/cassandra';
 import { HybridStorageModule, HybridStorageSettingsOverrides } from '@smartgrid/hybrid-storage';
 import {
+  aggregatesGrants,
   aggregatesMigrations,
   foundationMigrations,
+  PostgresGrants,
   PostgresBacklogStore,
   PostgresQuarantineStore,
   PostgresTimeSeriesStore,
   PostgresTimeseriesModule,
+  registryGrants,
+  timeseriesGrants,
   timeseriesMigrations,
 } from '@smartgrid/postgres';
 
@@ -23,6 +27,8 @@ import {
 
 /** PostgreSQL migrations, from the libs that own the tables this app uses. */
 export const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
+/** What this app's PostgreSQL role may do on those tables (nothing on users or the audit log). */
+export const postgresGrants: PostgresGrants[] = [...timeseriesGrants, ...registryGrants, ...aggregatesGrants];
 
 /** Cassandra CQL migrations (versions unique across all arrays). */
 export const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];

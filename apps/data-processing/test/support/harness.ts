@@ -2,10 +2,9 @@ import { INestApplication } from '@nestjs/common';
 import { Role, TokenService } from '@smartgrid/auth';
 import { HybridStorageService } from '@smartgrid/hybrid-storage';
 import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { adminPool, appRoleEnv, setupTestStack, TestStack } from '@smartgrid/testing';
 import { IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { createApp, startApp, whenIngestAssigned } from '../../src/app';
 
 export type Logical = typeof TOPICS.sensorData | typeof TOPICS.meterReadings;
@@ -25,6 +24,7 @@ export interface Harness {
   tokens: Record<'viewer' | 'operator' | 'admin', string>;
   topic(logical: string): string;
   produce(logical: Logical, messages: OutMessage[]): Promise<void>;
+  /** SQL as the superuser (the app itself runs as its own, least-privileged role). */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   storage: HybridStorageService;
   /** Readings of these sensors in [from, to) as one store returns them through the API; -1 when it cannot answer. */
@@ -33,11 +33,12 @@ export interface Harness {
 }
 
 /**
- * Boots data-processing in-process on its own database, keyspace and topic prefix.
- * `beforeApp` runs once those exist and before the app starts (e.g. to stop a server).
+ * Boots data-processing in-process on its own database, keyspace and topic prefix, as its own
+ * PostgreSQL role (migrations by the owner role, as deployed). `beforeApp` runs once those
+ * exist and before the app starts (e.g. to stop a server).
  */
 export async function startHarness(overrides: Record<string, string> = {}, beforeApp?: () => void): Promise<Harness> {
-  const stack = await setupTestStack({ INGEST_MAX_WAIT_MS: '50', ...overrides });
+  const stack = await setupTestStack({ INGEST_MAX_WAIT_MS: '50', ...appRoleEnv('data-processing'), ...overrides });
   let app: INestApplication | undefined;
   try {
     beforeApp?.();
@@ -50,7 +51,8 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
     const tokenService = app.get(TokenService);
     const mint = async (role: Role): Promise<string> =>
       (await tokenService.issue({ userId: `u-${role}`, username: `${role}-user`, role })).accessToken;
-    const dataSource = app.get(DataSource);
+    // Connects on first use: a test may have stopped PostgreSQL before the app started.
+    const admin = adminPool(stack.env.POSTGRES_DB);
     const prefix = stack.env.KAFKA_TOPIC_PREFIX;
     const theApp = app;
     return {
@@ -64,7 +66,7 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
       produce: async (logical, messages) => {
         await producer.send({ topic: prefixedTopic(prefix, logical), acks: -1, messages });
       },
-      sql: (text, params) => dataSource.query(text, params),
+      sql: async <T>(text: string, params?: unknown[]) => (await admin.query(text, params)).rows as T[],
       storage: app.get(HybridStorageService),
       countReadings: async (ids, source, from, to) => {
         let n = 0;
@@ -80,6 +82,7 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
       },
       close: async () => {
         await producer.disconnect().catch(() => undefined);
+        await admin.end().catch(() => undefined);
         await theApp.close();
         await stack.cleanup();
       },

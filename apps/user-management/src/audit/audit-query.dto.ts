@@ -76,7 +76,7 @@ export class AuditPage {
 export class ChainBreakView implements ChainBreak {
   @ApiProperty({ nullable: true, type: Number }) seq!: number | null;
   @ApiProperty({ nullable: true, type: String }) id!: string | null;
-  @ApiProperty({ enum: ['sequence_gap', 'sequence_disorder', 'prev_hash_mismatch', 'hash_mismatch', 'head_mismatch', 'anchor_mismatch'] })
+  @ApiProperty({ enum: ['sequence_gap', 'sequence_disorder', 'prev_hash_mismatch', 'hash_mismatch', 'head_mismatch', 'anchor_mismatch', 'checkpoint_mismatch'] })
   reason!: ChainBreak['reason'];
   @ApiProperty() message!: string;
   @ApiPropertyOptional() expected?: string;
@@ -88,6 +88,43 @@ export class MirrorCheckView {
   @ApiPropertyOptional() detail?: string;
 }
 
+export class CheckpointCheckView {
+  @ApiProperty({ enum: ['disabled', 'none', 'verified', 'mismatch'], description: 'disabled: no AUDIT_CHECKPOINT_KEY; none: no valid checkpoint yet' }) status!: string;
+  @ApiPropertyOptional({ description: 'Checkpoints in the audit_checkpoints table' }) stored?: number;
+  @ApiPropertyOptional({ description: 'Checkpoints read from the Kafka topic audit-checkpoints, or "unavailable"', oneOf: [{ type: 'number' }, { type: 'string', enum: ['unavailable'] }] })
+  published?: number | 'unavailable';
+  @ApiPropertyOptional({ description: 'Checkpoints (stored or published) whose signature verified' }) verified?: number;
+  @ApiPropertyOptional({ description: 'Stored checkpoints whose signature did not (forged, or another key)' }) invalid?: number;
+  @ApiPropertyOptional({ description: 'Valid checkpoints compared with their entry' }) matched?: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) latestSeq?: number | null;
+}
+
+export class CheckpointView {
+  @ApiProperty() seq!: number;
+  @ApiProperty() hash!: string;
+  @ApiProperty() signedAt!: string;
+  @ApiProperty() keyId!: string;
+  @ApiProperty({ enum: ['Ed25519'] }) algorithm!: 'Ed25519';
+  @ApiProperty({ description: 'base64 Ed25519 signature over "smartgrid-audit-checkpoint/v1\\n" + canonical JSON of {seq, hash, signedAt, keyId}' }) signature!: string;
+}
+
+export class CheckpointPage {
+  @ApiProperty({ nullable: true, type: String, description: 'base64 SPKI DER of the signing key (null when signing is off)' }) publicKey!: string | null;
+  @ApiProperty({ nullable: true, type: String }) keyId!: string | null;
+  @ApiProperty({ type: [CheckpointView] }) items!: CheckpointView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next (older) page' }) nextCursor!: string | null;
+}
+
+export class CheckpointQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @Matches(/^[1-9]\d{0,15}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
 export class VerifyReportView {
   @ApiProperty() valid!: boolean;
   @ApiProperty({ description: 'Entries verified' }) entries!: number;
@@ -95,6 +132,7 @@ export class VerifyReportView {
   @ApiProperty() headHash!: string;
   @ApiProperty({ type: ChainBreakView, nullable: true }) firstBroken!: ChainBreakView | null;
   @ApiProperty({ type: MirrorCheckView }) mirror!: MirrorCheckView;
+  @ApiProperty({ type: CheckpointCheckView }) checkpoints!: CheckpointCheckView;
   @ApiProperty() durationMs!: number;
   @ApiProperty() verifiedAt!: string;
 }

@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore, ChainBreak, verifyChain } from '@smartgrid/audit';
+import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore, ChainBreak, CheckpointReport, verifyChain } from '@smartgrid/audit';
 import { performance } from 'node:perf_hooks';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditMetrics } from './audit.metrics';
 
 export type MirrorCheck =
   | { status: 'disabled' | 'unavailable' | 'consistent' | 'lagging'; detail?: string }
   | { status: 'inconsistent'; detail: string };
+
+/** The chain compared with the signed checkpoints (see AuditCheckpointService). */
+export type CheckpointCheck =
+  | { status: 'disabled' }
+  | ({ status: 'none' | 'verified' | 'mismatch'; stored: number; published: number | 'unavailable' } & CheckpointReport);
 
 export interface VerifyReport {
   valid: boolean;
@@ -17,6 +23,7 @@ export interface VerifyReport {
   firstBroken: ChainBreak | null;
   /** The MongoDB copy compared with the chain's tail (an anchor outside PostgreSQL). */
   mirror: MirrorCheck;
+  checkpoints: CheckpointCheck;
   durationMs: number;
   verifiedAt: string;
 }
@@ -26,6 +33,8 @@ export interface VerifyReport {
  * does not verify. Then, as an anchor PostgreSQL alone cannot give, compares the tail with the
  * MongoDB copy: a chain rewritten from some entry onwards (hashes recomputed, head moved)
  * verifies on its own but no longer matches the copies made when the entries were written.
+ * And each signed checkpoint must match its entry: a chain rewritten in both stores alike
+ * (triggers disabled by a superuser) still cannot carry the signed hashes of the old one.
  */
 @Injectable()
 export class AuditVerifyService {
@@ -34,15 +43,28 @@ export class AuditVerifyService {
   constructor(
     @Inject(AUDIT_LOG_STORE) private readonly pg: AuditLogStore,
     private readonly metrics: AuditMetrics,
+    private readonly checkpointing: AuditCheckpointService,
     // Bound only when USE_MONGODB_AUDIT is on.
     @Optional() @Inject(AUDIT_MIRROR_STORE) private readonly mongo?: AuditMirrorStore,
   ) {}
 
   async verify(): Promise<VerifyReport> {
     const started = performance.now();
-    const { head, broken, checked } = await verifyChain(this.pg);
+    const known = await this.checkpointing.checker();
+    const { head, broken, checked } = await verifyChain(this.pg, { checkpoints: known?.checker });
     let firstBroken = broken;
-    const mirror = firstBroken ? { status: 'unavailable' as const, detail: 'not compared: the chain is broken' } : await this.checkMirror(head.lastSeq, head.lastHash);
+    const checkpoints: CheckpointCheck = !known
+      ? { status: 'disabled' }
+      : {
+          status: broken?.reason === 'checkpoint_mismatch' ? 'mismatch' : known.checker.report.verified === 0 ? 'none' : 'verified',
+          stored: known.stored,
+          published: known.published,
+          ...known.checker.report,
+        };
+    // Compared unless the chain is broken in itself: a chain that only disagrees with its
+    // checkpoints is whole, and whether its copy agrees tells how far the rewrite went.
+    const internallyBroken = firstBroken !== null && firstBroken.reason !== 'checkpoint_mismatch';
+    const mirror = internallyBroken ? { status: 'unavailable' as const, detail: 'not compared: the chain is broken' } : await this.checkMirror(head.lastSeq, head.lastHash);
     if (!firstBroken && mirror.status === 'inconsistent') {
       firstBroken = { seq: head.lastSeq, id: null, reason: 'anchor_mismatch', message: mirror.detail };
     }
@@ -54,6 +76,7 @@ export class AuditVerifyService {
       headHash: head.lastHash,
       firstBroken,
       mirror,
+      checkpoints,
       durationMs,
       verifiedAt: new Date().toISOString(),
     };

@@ -16,6 +16,8 @@ export class AuditMetrics {
   readonly eventsConsumed: Counter<'outcome'>;
   readonly queries: Counter<'source'>;
   readonly logins: Counter<'outcome'>;
+  readonly checkpoints: Counter;
+  readonly checkpointSeq: Gauge;
   /** Set by the mirror: how to count the backlog (undefined keeps the last value). */
   backlogSource?: () => Promise<number | undefined>;
 
@@ -51,6 +53,8 @@ export class AuditMetrics {
       registers,
     });
     this.queries = new Counter({ name: 'smartgrid_audit_queries_total', help: 'Audit log queries by the store that answered', labelNames: ['source'], registers });
+    this.checkpoints = new Counter({ name: 'smartgrid_audit_checkpoints_total', help: 'Signed audit checkpoints published and stored', registers });
+    this.checkpointSeq = new Gauge({ name: 'smartgrid_audit_checkpoint_seq', help: 'Chain entry covered by the last signed checkpoint', registers });
     this.logins = new Counter({
       name: 'smartgrid_login_attempts_total',
       help: 'Login attempts by outcome (success, invalid_credentials, disabled, throttled)',

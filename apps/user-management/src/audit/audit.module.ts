@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditCheckpointsPublisher } from '@smartgrid/kafka';
 import { MongoAuditModule } from '@smartgrid/mongo';
 import { PostgresAuditModule } from '@smartgrid/postgres';
 import { AuditEventsController } from './audit-events.controller';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditEventsService } from './audit-events.service';
 import { AuditMirrorService } from './audit-mirror.service';
 import { AuditQueryService } from './audit-query.service';
@@ -20,7 +22,8 @@ export interface AuditModuleOptions {
 
 /**
  * The audit log: hash-chained entries in PostgreSQL (migrations: `auditMigrations`), the
- * MongoDB copy and its backlog, queries, verification, and the audit-events consumer.
+ * MongoDB copy and its backlog, queries, verification, signed checkpoints (published on Kafka
+ * `audit-checkpoints`), and the audit-events consumer.
  * Global, so every feature can record entries. Needs PostgresModule, KafkaModule and
  * MetricsModule in the app, and MongoModule when `mirror` is on.
  */
@@ -33,7 +36,7 @@ export class AuditModule {
       // Without the mirror, AUDIT_MIRROR_STORE is not bound: nothing touches MongoDB.
       imports: [PostgresAuditModule, ...(options.mirror ? [MongoAuditModule] : [])],
       controllers: [...httpControllers, ...messageControllers],
-      providers: [AuditMetrics, AuditService, AuditMirrorService, AuditQueryService, AuditVerifyService, AuditEventsService],
+      providers: [AuditMetrics, AuditService, AuditMirrorService, AuditQueryService, AuditVerifyService, AuditEventsService, AuditCheckpointService, AuditCheckpointsPublisher],
       exports: [AuditService, AuditMetrics, AuditMirrorService],
     };
   }

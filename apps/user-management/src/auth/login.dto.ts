@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Role } from '@smartgrid/auth';
 
 export class LoginDto {
@@ -10,6 +10,12 @@ export class LoginDto {
   @ApiProperty({ example: 'a long passphrase 42' })
   @IsString() @IsNotEmpty() @MaxLength(128)
   password!: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ default: false, description: 'Void every token of the caller (all sessions), not only this one' })
+  @IsOptional() @IsBoolean()
+  allSessions?: boolean;
 }
 
 export class LoginUserView {

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
 import { TokenService } from '@smartgrid/auth';
 import type { NewAuditEntry } from '@smartgrid/audit';
 import type { RequestMeta } from '@smartgrid/http';
 import {
-  AccountDisabledError, AUDIT_ACTIONS, burnPasswordCheck, InvalidCredentialsError, LOGIN_THROTTLE_STORE, LoginThrottledError, LoginThrottleStore,
-  ThrottlePolicy, User, USERS_REPOSITORY, UsersRepository, verifyPassword,
+  AccountDisabledError, AUDIT_ACTIONS, burnPasswordCheck, InvalidCredentialsError, LOGIN_THROTTLE_STORE, LoginThrottledError, LoginThrottlePolicy,
+  LoginThrottleStore, refusedBeforeAttempt, ThrottledBy, throttleKeys, User, USERS_REPOSITORY, UsersRepository, verifyPassword,
 } from '@smartgrid/users';
 import { AuditMetrics } from '../audit/audit.metrics';
 import { AuditService } from '../audit/audit.service';
@@ -13,7 +12,8 @@ import { loginThrottleConfig } from './login-throttle.config';
 import { LoginDto, LoginResponse } from './login.dto';
 
 /**
- * Login: checks the throttle for the username and the client address, verifies the password
+ * Login: checks the throttle (per username and client address, per client, per username; see
+ * libs/users/src/login-throttle.ts), verifies the password
  * (scrypt, with the same work for unknown usernames), refuses disabled accounts, issues the
  * access token, and audits every attempt.
  */
@@ -25,30 +25,36 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly metrics: AuditMetrics,
-    @Inject(loginThrottleConfig.KEY) private readonly policy: ConfigType<typeof loginThrottleConfig>,
+    @Inject(loginThrottleConfig.KEY) private readonly policy: LoginThrottlePolicy,
   ) {}
 
   /** Throws LoginThrottledError, InvalidCredentialsError, AccountDisabledError. */
   async login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
-    const userKey = `user:${dto.username.toLowerCase()}`;
-    const clientKey = `client:${meta.clientAddress ?? 'unknown'}`;
+    const keys = throttleKeys(dto.username, meta.clientAddress);
+    const p = this.policy;
 
-    const locks = await this.throttle.lockedFor([userKey, clientKey]);
-    if (locks.size > 0) {
-      const retryAfter = Math.max(...locks.values());
-      await this.recordFailure(dto.username, null, meta, { reason: 'throttled', lockedKeys: [...locks.keys()].map((k) => k.split(':')[0]) });
-      this.metrics.logins.inc({ outcome: 'throttled' });
-      throw new LoginThrottledError(retryAfter);
-    }
+    // Before the password is looked at: a locked client, or a guarded username from a client
+    // that failed for it; then this (username, client)'s own wait, counted atomically.
+    const refused = refusedBeforeAttempt(await this.throttle.states([keys.client, keys.user, keys.pair], p.windowSeconds), keys);
+    if (refused) return this.throttled(dto.username, meta, refused.by, refused.retryAfterSeconds);
+    const attempt = await this.throttle.tryAttempt(keys.pair, p.pair);
+    if (!attempt.allowed) return this.throttled(dto.username, meta, 'username+client', attempt.retryAfterSeconds);
 
     const user = await this.users.findByUsername(dto.username);
     const passwordOk = user ? await verifyPassword(dto.password, user.passwordHash) : (await burnPasswordCheck(dto.password), false);
     if (!user || !passwordOk) {
       const [u, c] = await Promise.all([
-        this.throttle.recordFailure(userKey, this.throttlePolicy(this.policy.maxFailuresPerUser)),
-        this.throttle.recordFailure(clientKey, this.throttlePolicy(this.policy.maxFailuresPerClient)),
+        this.throttle.recordFailure(keys.user, { maxFailures: p.maxFailuresPerUser, windowSeconds: p.windowSeconds, lockSeconds: p.lockSeconds }),
+        this.throttle.recordFailure(keys.client, { maxFailures: p.maxFailuresPerClient, windowSeconds: p.windowSeconds, lockSeconds: p.lockSeconds }),
       ]);
-      await this.recordFailure(dto.username, user, meta, { reason: user ? 'wrong_password' : 'unknown_user', userFailures: u.failures, clientFailures: c.failures, locked: u.locked || c.locked });
+      await this.recordFailure(dto.username, user, meta, {
+        reason: user ? 'wrong_password' : 'unknown_user',
+        attempts: attempt.attempts,
+        userFailures: u.failures,
+        clientFailures: c.failures,
+        clientLocked: c.locked,
+        usernameGuarded: u.locked,
+      });
       this.metrics.logins.inc({ outcome: 'invalid_credentials' });
       throw new InvalidCredentialsError();
     }
@@ -58,9 +64,10 @@ export class LoginService {
       throw new AccountDisabledError();
     }
 
-    await this.throttle.clear(userKey);
+    // Only this (username, client)'s counter: the username's and the client's measure attacks.
+    await this.throttle.clear(keys.pair);
     const role = user.role;
-    const token = await this.tokens.issue({ userId: user.id, username: user.username, role });
+    const token = await this.tokens.issue({ userId: user.id, username: user.username, role }, { tokenVersion: user.tokenVersion });
     await this.audit.record({
       actor: user.username,
       action: AUDIT_ACTIONS.login,
@@ -74,8 +81,10 @@ export class LoginService {
     return { ...token, user: { id: user.id, username: user.username, role } };
   }
 
-  private throttlePolicy(maxFailures: number): ThrottlePolicy {
-    return { maxFailures, windowSeconds: this.policy.windowSeconds, lockSeconds: this.policy.lockSeconds };
+  private async throttled(attempted: string, meta: RequestMeta, by: ThrottledBy, retryAfterSeconds: number): Promise<never> {
+    await this.recordFailure(attempted, null, meta, { reason: 'throttled', throttledBy: by, retryAfterSeconds });
+    this.metrics.logins.inc({ outcome: 'throttled' });
+    throw new LoginThrottledError(retryAfterSeconds);
   }
 
   private async recordFailure(attempted: string, user: User | null, meta: RequestMeta, details: Record<string, unknown>): Promise<void> {

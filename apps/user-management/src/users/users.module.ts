@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { PRINCIPAL_RESOLVER } from '@smartgrid/auth';
 import { PostgresUsersModule } from '@smartgrid/postgres';
+import { TokenRevocationService } from '../auth/token-revocation.service';
 import { FirstAdminSeeder } from './first-admin.seeder';
 import { UsersController } from './users.controller';
 import { UsersPrincipalResolver } from './users-principal.resolver';
@@ -12,11 +13,14 @@ const httpControllers = [UsersController];
 /** Binds USERS_REPOSITORY and LOGIN_THROTTLE_STORE to their PostgreSQL adapters (migrations: `usersMigrations`). */
 const persistence = [PostgresUsersModule];
 
-/** Users and roles, first-admin seeding, token re-checks. Audit entries go through the global AuditModule. */
+/**
+ * Users and roles, first-admin seeding, token re-checks and revocations (published through the
+ * global TokenRevocationsModule). Audit entries go through the global AuditModule.
+ */
 @Module({
   imports: [ConfigModule.forFeature(usersConfig), ...persistence],
   controllers: httpControllers,
-  providers: [UsersService, FirstAdminSeeder, { provide: PRINCIPAL_RESOLVER, useClass: UsersPrincipalResolver }],
-  exports: [UsersService, PRINCIPAL_RESOLVER, ...persistence],
+  providers: [UsersService, TokenRevocationService, FirstAdminSeeder, { provide: PRINCIPAL_RESOLVER, useClass: UsersPrincipalResolver }],
+  exports: [UsersService, TokenRevocationService, PRINCIPAL_RESOLVER, ...persistence],
 })
 export class UsersModule {}

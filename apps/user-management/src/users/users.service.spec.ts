@@ -1,4 +1,5 @@
-import { Role } from '@smartgrid/auth';
+import { Role, TokenRevocation, TokenRevocationList } from '@smartgrid/auth';
+import type { TokenRevocationsPublisher } from '@smartgrid/kafka';
 import { verifyChain } from '@smartgrid/audit';
 import { InMemoryUserManagementDb } from '@smartgrid/testing';
 import { LastAdminError, NothingToChangeError, PasswordRejectedError, UsernameTakenError, UserNotFoundError } from '@smartgrid/users';
@@ -6,12 +7,18 @@ import { Registry } from 'prom-client';
 import { AuditMetrics } from '../audit/audit.metrics';
 import { AuditMirrorService } from '../audit/audit-mirror.service';
 import { AuditService } from '../audit/audit.service';
+import { TokenRevocationService } from '../auth/token-revocation.service';
 import { Actor, UsersService } from './users.service';
 
 // Unit spec on in-memory ports: the service's rules, without a database.
 describe('UsersService', () => {
   let db: InMemoryUserManagementDb;
   let users: UsersService;
+  let list: TokenRevocationList;
+  let revocations: TokenRevocationService;
+  const published: TokenRevocation[] = [];
+  // Stands in for the Kafka publisher: records what would be sent.
+  const publisher = { publish: async (rs: readonly TokenRevocation[]) => void published.push(...rs) } as unknown as TokenRevocationsPublisher;
   const admin: Actor = {
     principal: { userId: '00000000-0000-4000-8000-00000000000a', username: 'root.admin', role: Role.Admin },
     meta: { requestId: 'req-1', clientAddress: '127.0.0.1', userAgent: 'jest' },
@@ -22,7 +29,35 @@ describe('UsersService', () => {
     db = new InMemoryUserManagementDb();
     const metrics = new AuditMetrics(new Registry());
     const audit = new AuditService(db.auditLog, new AuditMirrorService(db.auditLog, metrics), metrics);
-    users = new UsersService(db.users, audit);
+    list = new TokenRevocationList();
+    published.length = 0;
+    revocations = new TokenRevocationService(db.revocationOutbox, publisher, list);
+    users = new UsersService(db.users, audit, revocations);
+  });
+
+  it('voids the tokens of a demoted user: version raised, revocation applied here and published, outbox emptied', async () => {
+    await users.createFirstAdmin('root.admin', 'Bootstrap-Admin-2026!');
+    const op = await users.create({ username: 'grid.operator', password: 'Grid-Operator-2026', role: Role.Operator }, admin);
+    expect(list.isRevoked({ userId: op.id, tokenVersion: 0, jti: null })).toBe(false);
+    await users.update(op.id, { role: Role.Viewer }, admin);
+    expect((await db.users.findById(op.id))?.tokenVersion).toBe(1);
+    expect(list.isRevoked({ userId: op.id, tokenVersion: 0, jti: null })).toBe(true);
+    expect(list.isRevoked({ userId: op.id, tokenVersion: 1, jti: null })).toBe(false);
+    await revocations.flush();
+    expect(published).toEqual([expect.objectContaining({ kind: 'user', userId: op.id, minTokenVersion: 1, reason: 'role_changed' })]);
+    expect(db.state.outbox).toEqual([]);
+    // Enabling again, or no change at all, revokes nothing.
+    await users.update(op.id, { disabled: true }, admin);
+    await users.update(op.id, { disabled: false }, admin);
+    await revocations.flush();
+    expect(published.map((r) => (r.kind === 'user' ? `${r.reason}:${r.minTokenVersion}` : r.kind))).toEqual(['role_changed:1', 'disabled:2']);
+  });
+
+  it('revokes nothing when the change is refused (rolled back with it)', async () => {
+    const first = await users.createFirstAdmin('root.admin', 'Bootstrap-Admin-2026!');
+    await expect(users.update(first!.id, { role: Role.Viewer }, admin)).rejects.toBeInstanceOf(LastAdminError);
+    expect(db.state.outbox).toEqual([]);
+    expect(list.size.applied).toBe(0);
   });
 
   it('creates a user and its audit entry together, on a chain that verifies', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuthPrincipal, Role } from '@smartgrid/auth';
+import { AuthPrincipal, Role, TokenRevocation } from '@smartgrid/auth';
 import type { AuditDetails, NewAuditEntry, Transaction } from '@smartgrid/audit';
 import type { RequestMeta } from '@smartgrid/http';
 import {
@@ -8,6 +8,7 @@ import {
 } from '@smartgrid/users';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
+import { TokenRevocationService, userRevocation } from '../auth/token-revocation.service';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserPage, UserView } from './user.dto';
 
 /** Who is acting: a signed-in user over HTTP, or the service itself (first-admin seeding). */
@@ -46,13 +47,16 @@ function assertPassword(password: string, username: string): void {
 
 /**
  * Users and roles. Every change and its audit entries commit in one transaction, so the log
- * can neither miss a change nor record one that did not happen.
+ * can neither miss a change nor record one that did not happen. Disabling a user, changing its
+ * role or password, or deleting it also voids its tokens in both apps (token version raised,
+ * revocation published; see TokenRevocationService), in the same transaction.
  */
 @Injectable()
 export class UsersService {
   constructor(
     @Inject(USERS_REPOSITORY) private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly revocations: TokenRevocationService,
   ) {}
 
   /** Throws PasswordRejectedError, UsernameTakenError. */
@@ -89,6 +93,7 @@ export class UsersService {
     if (dto.role === undefined && dto.disabled === undefined && dto.password === undefined) throw new NothingToChangeError();
     const passwordHash = dto.password !== undefined ? await this.hashFor(id, dto.password) : undefined;
     const mayRemoveAdmin = (dto.role !== undefined && dto.role !== Role.Admin) || dto.disabled === true;
+    const revoked: TokenRevocation[] = [];
     const updated = await this.audit.transaction(async ({ tx, record }) => {
       if (mayRemoveAdmin) await this.users.lockActiveAdmins(tx);
       const before = await this.users.findById(id, { tx, forUpdate: true });
@@ -114,24 +119,60 @@ export class UsersService {
       }
       if (entries.length === 0) return before;
       await this.keepAnAdmin(tx, before, { role: changes.role ?? before.role, disabled: changes.disabled ?? before.disabled });
+      // A new role, a disabled account or a new password: the tokens issued so far stop working.
+      const reasons = [changes.role !== undefined && 'role_changed', changes.disabled === true && 'disabled', changes.passwordHash !== undefined && 'password_changed'];
+      const reason = reasons.filter((r): r is string => typeof r === 'string').join('+');
+      if (reason) {
+        const revocation = userRevocation(before, reason);
+        changes.tokenVersion = revocation.minTokenVersion;
+        await this.revocations.add(tx, [revocation]);
+        revoked.push(revocation);
+      }
       const after = await this.users.update(id, changes, tx);
       if (!after) throw new UserNotFoundError(id);
       await record(entries);
       return after;
     });
+    this.revocations.committed(revoked);
     return toView(updated);
   }
 
   /** Throws UserNotFoundError, LastAdminError. */
   async remove(id: string, actor: Actor): Promise<void> {
-    await this.audit.transaction(async ({ tx, record }) => {
+    const revocation = await this.audit.transaction(async ({ tx, record }) => {
       await this.users.lockActiveAdmins(tx);
       const before = await this.users.findById(id, { tx, forUpdate: true });
       if (!before) throw new UserNotFoundError(id);
       await this.keepAnAdmin(tx, before, null);
+      const r = userRevocation(before, 'deleted');
+      await this.revocations.add(tx, [r]);
       await this.users.delete(id, tx);
       await record(audit(actor, AUDIT_ACTIONS.userDeleted, before, { username: before.username, role: before.role, disabled: before.disabled }));
+      return r;
     });
+    this.revocations.committed([revocation]);
+  }
+
+  /**
+   * Logout: voids the caller's token, or every token of the caller (`allSessions`), in both
+   * apps; audited as auth.logout.
+   */
+  async logout(principal: AuthPrincipal, token: { jti: string | null; expiresAt: Date }, allSessions: boolean, meta: RequestMeta): Promise<void> {
+    const revocation = await this.audit.transaction(async ({ tx, record }) => {
+      const user = await this.users.findById(principal.userId, { tx, forUpdate: true });
+      if (!user) throw new UserNotFoundError(principal.userId);
+      let r: TokenRevocation;
+      if (allSessions || token.jti === null) {
+        r = userRevocation(user, 'logout_all');
+        await this.users.update(user.id, { tokenVersion: r.minTokenVersion }, tx);
+      } else {
+        r = { kind: 'token', jti: token.jti, userId: user.id, expiresAt: token.expiresAt.toISOString(), revokedAt: new Date().toISOString() };
+      }
+      await this.revocations.add(tx, [r]);
+      await record(audit({ principal, meta }, AUDIT_ACTIONS.logout, user, { username: user.username, allSessions: r.kind === 'user', ...(r.kind === 'token' ? { jti: r.jti } : {}) }));
+      return r;
+    });
+    this.revocations.committed([revocation]);
   }
 
   /**

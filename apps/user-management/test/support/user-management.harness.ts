@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { adminClient, appRoleEnv, setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/app';
@@ -12,7 +12,7 @@ export interface Harness {
   stack: TestStack;
   /** supertest agent on the running app. */
   http: () => ReturnType<typeof request>;
-  /** A direct connection to the test database (superuser), for tampering and checks. */
+  /** A direct connection to the test database as the superuser, for tampering and checks. */
   pg: Client;
   login(username: string, password: string): Promise<string>;
   /** Creates a user through the API (as admin) and returns its id and a token for it. */
@@ -26,23 +26,19 @@ let counter = 0;
 
 /**
  * Boots user-management in-process on its own database, MongoDB database and topic prefix,
- * with the first admin seeded. `overrides` go into the app's environment.
+ * with the first admin seeded, as its own PostgreSQL role (migrations by the owner role, as
+ * deployed). `overrides` go into the app's environment.
  */
 export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
   const stack = await setupTestStack({
+    ...appRoleEnv('user-management'),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
     ...overrides,
   });
   let app: INestApplication | undefined;
-  const pg = new Client({
-    host: stack.env.POSTGRES_HOST,
-    port: Number(stack.env.POSTGRES_PORT),
-    user: stack.env.POSTGRES_USER,
-    password: stack.env.POSTGRES_PASSWORD,
-    database: stack.env.POSTGRES_DB,
-  });
+  const pg = adminClient(stack.env.POSTGRES_DB);
   try {
     app = await createApp({ env: stack.env, logger: ['error'] });
     await startApp(app, 0);

@@ -40,7 +40,7 @@ export interface PageOptions extends ReadOptions {
 export const DEFAULT_READ_LIMIT = 1000;
 export const MAX_READ_LIMIT = 10_000;
 /** Rows fetched per round trip when streaming a whole range. */
-export const STREAM_PAGE_ROWS = 5000;
+export const STREAM_PAGE_ROWS = 10_000;
 const DEFAULT_READ_WINDOW_MS = 86_400_000;
 
 interface Cursor {

@@ -1,2 +1,3 @@
 export { aggregatesMigrations } from './migrations';
+export { aggregatesGrants } from './aggregates.grants';
 export { PostgresAggregatesStore } from './postgres-aggregates.store';

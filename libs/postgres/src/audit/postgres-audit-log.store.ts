@@ -32,7 +32,8 @@ export class PostgresAuditLogStore implements AuditLogStore {
   async append(build: (head: ChainHead, tx: Transaction) => AuditEntry[] | Promise<AuditEntry[]>, options: AppendOptions): Promise<AuditEntry[]> {
     const run = async (tx: PgTransaction): Promise<AuditEntry[]> => {
       const m = tx.manager;
-      const [h] = (await m.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE singleton FOR UPDATE')) as {
+      // Locks the head row until commit (as the table's owner: the app role may not update it).
+      const [h] = (await m.query('SELECT last_seq, last_hash FROM audit_chain_head_for_append()')) as {
         last_seq: string;
         last_hash: string;
       }[];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LoginThrottleStore, ThrottlePolicy } from '@smartgrid/users';
+import { LoginThrottleStore, progressiveDelaySeconds, ProgressivePolicy, ThrottlePolicy, ThrottleState } from '@smartgrid/users';
 import { DataSource } from 'typeorm';
 
 /** The login_throttle table (LoginThrottleStore): one counter row per key. Needs `usersMigrations`. */
@@ -7,14 +7,45 @@ import { DataSource } from 'typeorm';
 export class PostgresLoginThrottleStore implements LoginThrottleStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** For each key still locked, the seconds left; keys not locked are absent. */
-  async lockedFor(keys: string[]): Promise<Map<string, number>> {
+  async states(keys: string[], windowSeconds: number): Promise<Map<string, ThrottleState>> {
     const rows = (await this.dataSource.query(
-      `SELECT key, ceil(extract(epoch FROM locked_until - now()))::int AS secs
-         FROM login_throttle WHERE key = ANY($1::text[]) AND locked_until > now()`,
-      [keys],
-    )) as { key: string; secs: number }[];
-    return new Map(rows.map((r) => [r.key, Math.max(1, r.secs)]));
+      `SELECT key,
+              CASE WHEN window_started >= now() - make_interval(secs => $2::int) OR locked_until > now() THEN failures ELSE 0 END AS failures,
+              greatest(0, ceil(extract(epoch FROM locked_until - now())))::int AS locked
+         FROM login_throttle WHERE key = ANY($1::text[])`,
+      [keys, windowSeconds],
+    )) as { key: string; failures: number; locked: number | null }[];
+    const out = new Map<string, ThrottleState>();
+    for (const r of rows) {
+      const state = { failures: r.failures, lockedForSeconds: r.locked ?? 0 };
+      if (state.failures > 0 || state.lockedForSeconds > 0) out.set(r.key, state);
+    }
+    return out;
+  }
+
+  /** The row is created if missing and locked (FOR UPDATE), so concurrent attempts queue on it. */
+  async tryAttempt(key: string, p: ProgressivePolicy): Promise<{ allowed: boolean; attempts: number; retryAfterSeconds: number }> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query('INSERT INTO login_throttle (key, failures, window_started) VALUES ($1, 0, now()) ON CONFLICT (key) DO NOTHING', [key]);
+      const [row] = (await m.query(
+        `SELECT failures,
+                ceil(extract(epoch FROM locked_until - now()))::int AS wait,
+                window_started < now() - make_interval(secs => $2::int) AS expired
+           FROM login_throttle WHERE key = $1 FOR UPDATE`,
+        [key, p.windowSeconds],
+      )) as { failures: number; wait: number | null; expired: boolean }[];
+      if (row.wait !== null && row.wait > 0) return { allowed: false, attempts: row.failures, retryAfterSeconds: row.wait };
+      const attempts = row.expired ? 1 : row.failures + 1;
+      const delay = progressiveDelaySeconds(attempts, p);
+      await m.query(
+        `UPDATE login_throttle SET failures = $2,
+                window_started = CASE WHEN $3::boolean THEN now() ELSE window_started END,
+                locked_until = CASE WHEN $4::int > 0 THEN now() + make_interval(secs => $4::int) END
+          WHERE key = $1`,
+        [key, attempts, row.expired, delay],
+      );
+      return { allowed: true, attempts, retryAfterSeconds: 0 };
+    });
   }
 
   /**
@@ -41,8 +72,8 @@ export class PostgresLoginThrottleStore implements LoginThrottleStore {
     return rows[0];
   }
 
-  /** A successful login clears the user's counter (not the client's: one good password from a
-   * scanning client must not reset its budget for guessing other accounts). */
+  /** A successful login clears its (username, client) counter only: the client's and the
+   * username's counters measure attacks, which one good password does not end. */
   async clear(key: string): Promise<void> {
     await this.dataSource.query('DELETE FROM login_throttle WHERE key = $1', [key]);
   }

@@ -61,6 +61,7 @@ export class PostgresUsersRepository implements UsersRepository {
     if (changes.role !== undefined) set('role', changes.role);
     if (changes.disabled !== undefined) set('disabled', changes.disabled);
     if (changes.passwordHash !== undefined) set('password_hash', changes.passwordHash);
+    if (changes.tokenVersion !== undefined) set('token_version', changes.tokenVersion);
     sets.push('updated_at = now()');
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const rows = (await managerOf(this.dataSource, tx).query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1 RETURNING ${USERS_COLUMNS}`, params)) as [

@@ -2,7 +2,7 @@ import { isRole } from '@smartgrid/auth';
 import type { NewUser, User } from '@smartgrid/users';
 
 /** The users columns, in the order toDomain reads them. */
-export const USERS_COLUMNS = 'id, username, password_hash, role, disabled, created_at, updated_at';
+export const USERS_COLUMNS = 'id, username, password_hash, role, disabled, token_version, created_at, updated_at';
 
 /** A users row as the pg driver returns it. */
 export interface UserRow {
@@ -11,6 +11,7 @@ export interface UserRow {
   password_hash: string;
   role: string;
   disabled: boolean;
+  token_version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -26,6 +27,7 @@ export class UsersMapper {
       passwordHash: r.password_hash,
       role: r.role,
       disabled: r.disabled,
+      tokenVersion: r.token_version,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };

@@ -3,6 +3,7 @@ import { CreateSensorData1767398400100 } from './1767398400100-create-sensor-dat
 import { CreateMeterReadings1767398400200 } from './1767398400200-create-meter-readings';
 import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-replication-backlog';
 import { QuarantineAndReadingUnit1796000000000 } from './1796000000000-quarantine-and-reading-unit';
+import { PartitionFunctionAsOwner1796200000100 } from './1796200000100-partition-function-as-owner';
 import { GridRegistry1797000000000 } from './1797000000000-grid-registry';
 
 /**
@@ -17,5 +18,6 @@ export const timeseriesMigrations: Function[] = [
   CreateMeterReadings1767398400200,
   CreateReplicationBacklog1767398400300,
   QuarantineAndReadingUnit1796000000000,
+  PartitionFunctionAsOwner1796200000100,
   GridRegistry1797000000000,
 ];
