@@ -56,12 +56,14 @@ describe('hybrid storage (real stores)', () => {
       ]);
       expect(got.records[0]).toMatchObject({ customerId: 'C-1', powerKw: 1.03, voltage: 230 });
     }
-    const meters: { id: string; customer_id: string }[] = await h.dataSource.query(
-      `SELECT id, customer_id FROM meters WHERE id LIKE 'RTM-%' ORDER BY id`,
+    // First sight: an unregistered meter, assigned since the beginning to the customer its first reading names.
+    const meters: { id: string; status: string; customer_id: string; since: string }[] = await h.dataSource.query(
+      `SELECT m.id, m.status, a.customer_id, a.valid_from::text AS since
+         FROM meters m JOIN meter_assignments a ON a.meter_id = m.id WHERE m.id LIKE 'RTM-%' ORDER BY m.id`,
     );
     expect(meters).toEqual([
-      { id: 'RTM-0', customer_id: 'C-0' },
-      { id: 'RTM-1', customer_id: 'C-1' },
+      { id: 'RTM-0', status: 'unregistered', customer_id: 'C-0', since: '-infinity' },
+      { id: 'RTM-1', status: 'unregistered', customer_id: 'C-1', since: '-infinity' },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { ConfigSection, SmartgridConfigModule } from '@smartgrid/config';
 import { HealthModule } from '@smartgrid/health';
 import { KafkaHealthIndicator, KafkaModule, TokenRevocationsModule, TOPICS } from '@smartgrid/kafka';
 import { SmartgridHttpModule } from '@smartgrid/http';
+import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
 import { PostgresHealthIndicator, PostgresModule } from '@smartgrid/postgres';
 import { CustomersModule } from './customers/customers.module';
@@ -17,7 +18,7 @@ import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from
 
 // Feature wiring: a feature's migrations go in storage/storage.wiring.ts, its module below.
 /** Topics this app consumes or produces; each also gets its `.dlq` twin. */
-const topics = [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents];
+const topics = [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents, TOPICS.gridEvents];
 /** Feature modules (HTTP and Kafka controllers, services). */
 const featureModules: Array<Type | DynamicModule> = [
   hybridStorage(),
@@ -37,19 +38,22 @@ const featureModules: Array<Type | DynamicModule> = [
 /**
  * Readiness: the instance can serve and durably accept work while either time-series store
  * and Kafka answer; with one store down it is `degraded` (the other carries writes, with a
- * backlog) rather than out of service.
+ * backlog) rather than out of service. MongoDB holds only device metadata documents: without
+ * it the instance is `degraded` (metadata routes answer 503, reported changes wait in the
+ * registry's inbox), never out of service.
  */
 const health = HealthModule.forApp({
   probes: [
     { name: 'postgres', indicator: PostgresHealthIndicator },
     { name: 'cassandra', indicator: CassandraHealthIndicator },
+    { name: 'mongodb', indicator: MongoHealthIndicator },
     { name: 'kafka', indicator: KafkaHealthIndicator },
   ],
   requireOneOf: [['postgres', 'cassandra'], ['kafka']],
 });
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
-export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'kafka', 'auth'];
+export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'mongo', 'kafka', 'auth'];
 
 /**
  * Built at call time, not import time: SmartgridConfigModule validates the environment when
@@ -67,6 +71,8 @@ export class AppModule {
         // (with a backlog) and connects in the background (readiness says `degraded`).
         PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants, connect: 'background' }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations, connect: 'background' }),
+        // Device metadata documents only (the registry): start without it, connect when it answers.
+        MongoModule.forRootAsync({ connectInBackground: true }),
         KafkaModule.forRootAsync({ topics }),
         health,
         ...featureModules,

@@ -19,11 +19,15 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
   const range = { from: new Date(base - 3_600_000).toISOString(), to: new Date(hour).toISOString() };
 
   /** One request whose answer is checked against the document (and counted for coverage). */
-  async function call(method: 'get' | 'post', url: string, opts: { token?: string; query?: Record<string, string> } = {}): Promise<request.Response> {
+  async function call(
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
+    url: string,
+    opts: { token?: string; query?: Record<string, string>; body?: unknown } = {},
+  ): Promise<request.Response> {
     let req = request(h.baseUrl)[method](url);
     if (opts.query) req = req.query(opts.query);
     if (opts.token) req = req.set('Authorization', `Bearer ${opts.token}`);
-    const res = await req;
+    const res = await (opts.body === undefined ? req : req.send(opts.body as object));
     seen.add(contract.check(method, url, res.status, res.headers['content-type'], res.body));
     return res;
   }
@@ -163,6 +167,61 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
     ];
     expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
     expect(bad.every((r) => r.body.fields.length > 0)).toBe(true);
+  });
+
+  it('registry: customers, meters (assignments, metadata) and sensors (latest, metadata, GeoJSON) answer as documented', async () => {
+    const { viewer, operator } = h.tokens;
+    const expectStatus = async (status: number, ...args: Parameters<typeof call>) => expect((await call(...args)).status).toBe(status);
+    await expectStatus(201, 'post', '/api/customers', { token: operator, body: { id: 'C-OA-2', name: 'OpenAPI', contact: { email: 'oa@example.com' } } });
+    await expectStatus(400, 'post', '/api/customers', { token: operator, body: { id: 'C-OA-3', contact: { email: 'nope' } } });
+    await expectStatus(200, 'get', '/api/customers', { token: viewer, query: { q: 'OA' } });
+    await expectStatus(400, 'get', '/api/customers', { token: viewer, query: { sort: 'nope' } });
+    await expectStatus(200, 'get', '/api/customers/C-OA-2', { token: viewer });
+    await expectStatus(404, 'get', '/api/customers/C-OA-NONE', { token: viewer });
+    await expectStatus(200, 'patch', '/api/customers/C-OA-2', { token: operator, body: { address: 'Rruga 1' } });
+    await expectStatus(403, 'patch', '/api/customers/C-OA-2', { token: viewer, body: { address: 'x' } });
+
+    await expectStatus(201, 'post', '/api/meters', { token: operator, body: { id: 'M-OA-2', customerId: 'C-OA-2', location: { lat: 0, lon: 0 } } });
+    await expectStatus(409, 'post', '/api/meters', { token: operator, body: { id: 'M-OA-2' } });
+    await expectStatus(200, 'get', '/api/meters', { token: viewer, query: { near: '0,0', radius_m: '10' } });
+    await expectStatus(200, 'get', '/api/meters', { token: viewer, query: { bbox: '-1,-1,1,1', format: 'geojson' } });
+    await expectStatus(400, 'get', '/api/meters', { token: viewer, query: { near: '0,0' } });
+    await expectStatus(200, 'get', '/api/meters/M-OA-1', { token: viewer });
+    await expectStatus(404, 'get', '/api/meters/M-OA-NONE', { token: viewer });
+    await expectStatus(200, 'patch', '/api/meters/M-OA-2', { token: operator, body: { serial: 'SN-1' } });
+    await expectStatus(400, 'patch', '/api/meters/M-OA-2', { token: operator, body: { decommissionedAt: '2026-01-01T00:00:00Z' } });
+    await expectStatus(201, 'post', '/api/meters/M-OA-2/assignments', { token: operator, body: { customerId: 'C-OA-1', from: '2026-01-01' } });
+    await expectStatus(400, 'post', '/api/meters/M-OA-2/assignments', { token: operator, body: { customerId: 'C-OA-NONE', from: null } });
+
+    await expectStatus(201, 'post', '/api/sensors', { token: operator, body: { id: 'S-OA-2', sensorType: 'voltage', location: { lat: 0, lon: 0.001 } } });
+    await expectStatus(400, 'post', '/api/sensors', { token: operator, body: { id: 'S-OA-3' } });
+    await expectStatus(200, 'get', '/api/sensors', { token: viewer, query: { near: '0,0', radius_m: '500' } });
+    await expectStatus(200, 'get', '/api/sensors', { token: viewer, query: { silent_for: 'PT15M', 'meta.firmware': '2.1' } });
+    await expectStatus(200, 'get', '/api/sensors', { token: viewer, query: { q: 'S-OA', format: 'geojson' } });
+    await expectStatus(400, 'get', '/api/sensors', { token: viewer, query: { silent_for: 'soon' } });
+    await expectStatus(200, 'get', '/api/sensors/S-OA-1', { token: viewer });
+    await expectStatus(404, 'get', '/api/sensors/S-OA-NONE', { token: viewer });
+    await expectStatus(200, 'get', '/api/sensors/S-OA-1/latest', { token: viewer });
+    await expectStatus(404, 'get', '/api/sensors/S-OA-NONE/latest', { token: viewer });
+    await expectStatus(200, 'patch', '/api/sensors/S-OA-2', { token: operator, body: { name: 'OpenAPI sensor' } });
+    await expectStatus(404, 'patch', '/api/sensors/S-OA-NONE', { token: operator, body: { name: 'x' } });
+
+    for (const device of ['/api/sensors/S-OA-2', '/api/meters/M-OA-2']) {
+      await expectStatus(200, 'put', `${device}/metadata`, { token: operator, body: { firmware: '2.1', tags: ['a'] } });
+      await expectStatus(400, 'put', `${device}/metadata`, { token: operator, body: { 'a.b': 1 } });
+      await expectStatus(200, 'patch', `${device}/metadata`, { token: operator, body: { tags: null } });
+      await expectStatus(403, 'patch', `${device}/metadata`, { token: viewer, body: { tags: null } });
+      await expectStatus(200, 'get', `${device}/metadata`, { token: viewer });
+      await expectStatus(401, 'get', `${device}/metadata`);
+    }
+
+    await expectStatus(409, 'delete', '/api/sensors/S-OA-1', { token: operator });
+    await expectStatus(200, 'delete', '/api/sensors/S-OA-2', { token: operator });
+    await expectStatus(409, 'delete', '/api/meters/M-OA-1', { token: operator });
+    await expectStatus(200, 'delete', '/api/meters/M-OA-2', { token: operator });
+    await expectStatus(409, 'delete', '/api/customers/C-OA-1', { token: operator });
+    await expectStatus(201, 'post', '/api/customers', { token: operator, body: { id: 'C-OA-4' } });
+    await expectStatus(200, 'delete', '/api/customers/C-OA-4', { token: operator });
   });
 
   it('has checked a success and an error answer of every documented route', () => {

@@ -40,9 +40,11 @@ export {
   EARLIEST_TIMESTAMP_MS,
   MAX_FUTURE_SKEW_MS,
   MAX_ID_LENGTH,
+  MAX_METADATA_BYTES,
   parseTimestamp,
   ReadingValidationError,
   validateMeterReading,
+  validateMetadata,
   validateSensorReading,
 } from './validation/reading-validation';
 export type { Validated, ValidationReason } from './validation/reading-validation';

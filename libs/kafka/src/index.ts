@@ -3,6 +3,8 @@ export { KafkaHealthIndicator } from './kafka.health';
 export { DeadLetterPublisher, deadLetterMessage, DLQ_HEADERS } from './dead-letter.publisher';
 export { AuditEventsPublisher } from './audit-events.publisher';
 export type { AuditEventInput } from './audit-events.publisher';
+export { GridEventsPublisher } from './grid-events.publisher';
+export type { GridEventInput } from './grid-events.publisher';
 export type { DeadLetterSource } from './dead-letter.publisher';
 export { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_PRODUCER } from './kafka.constants';
 export { buildKafkaJsConfig } from './kafka.options';

@@ -5,6 +5,7 @@ import { kafkaConfig } from '@smartgrid/config';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { AuditEventsPublisher } from './audit-events.publisher';
 import { DeadLetterPublisher } from './dead-letter.publisher';
+import { GridEventsPublisher } from './grid-events.publisher';
 import { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, KAFKA_PRODUCER } from './kafka.constants';
 import { KafkaHealthIndicator } from './kafka.health';
 import { buildKafkaJsConfig } from './kafka.options';
@@ -33,7 +34,7 @@ class KafkaClientsCloser implements OnApplicationShutdown {
 /**
  * kafkajs clients for the app: creates the given topics (with the configured prefix and
  * partition count) and their `.dlq` twins at start-up, and provides a connected idempotent
- * producer, the dead-letter and audit-event publishers and a health indicator. Consumers are not here: they
+ * producer, the dead-letter, audit-event and grid-event publishers and a health indicator. Consumers are not here: they
  * run in the app's Kafka microservice (see kafkaMicroserviceOptions).
  */
 @Module({})
@@ -84,9 +85,10 @@ export class KafkaModule {
         KafkaClientsCloser,
         DeadLetterPublisher,
         AuditEventsPublisher,
+        GridEventsPublisher,
         KafkaHealthIndicator,
       ],
-      exports: [KAFKA_CLIENT, KAFKA_ADMIN, KAFKA_PRODUCER, DeadLetterPublisher, AuditEventsPublisher, KafkaHealthIndicator],
+      exports: [KAFKA_CLIENT, KAFKA_ADMIN, KAFKA_PRODUCER, DeadLetterPublisher, AuditEventsPublisher, GridEventsPublisher, KafkaHealthIndicator],
     };
   }
 }

@@ -4,7 +4,7 @@ import { dlqTopic, prefixedTopic, TOPICS } from './topics';
 
 describe('topic names', () => {
   it('follow the contract', () => {
-    expect(TOPICS).toEqual({ sensorData: 'sensor-data', meterReadings: 'meter-readings', auditEvents: 'audit-events' });
+    expect(TOPICS).toEqual({ sensorData: 'sensor-data', meterReadings: 'meter-readings', auditEvents: 'audit-events', gridEvents: 'grid-events' });
     expect(dlqTopic(TOPICS.sensorData)).toBe('sensor-data.dlq');
     expect(prefixedTopic('t1.', TOPICS.auditEvents)).toBe('t1.audit-events');
     expect(prefixedTopic('', TOPICS.auditEvents)).toBe('audit-events');

@@ -3,6 +3,7 @@ export const TOPICS = {
   sensorData: 'sensor-data',
   meterReadings: 'meter-readings',
   auditEvents: 'audit-events',
+  gridEvents: 'grid-events',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -4,3 +4,4 @@ export { buildMongooseOptions } from './mongo.options';
 export type { MongoConfig, MongoModuleOptions } from './mongo.options';
 export * from './audit';
 export * from './metadata';
+export * from './registry';

@@ -12,3 +12,4 @@ export * from './audit';
 export * from './users';
 export * from './timeseries';
 export * from './aggregates';
+export * from './registry';

@@ -153,7 +153,8 @@ export class OpenApiContract {
       throw new Error(`${key}: answered ${media || 'no content type'}, documented ${documented.join(', ')}`);
     }
     if (!isJson(media)) return key;
-    const validate = this.validatorFor(key, response.content![media]!.schema ?? {});
+    // One validator per status *and* media type: a route may answer JSON or GeoJSON.
+    const validate = this.validatorFor(`${key} ${media}`, response.content![media]!.schema ?? {});
     if (!validate(body)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
       throw new Error(`${key}: body does not match its published schema:\n  ${errors.join('\n  ')}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);

@@ -17,6 +17,7 @@ import {
   PostgresQuarantineStore,
   PostgresTimeSeriesStore,
   PostgresTimeseriesModule,
+  registryGrants,
   timeseriesGrants,
   timeseriesMigrations,
 } from '@smartgrid/postgres';
@@ -27,7 +28,7 @@ import {
 /** PostgreSQL migrations, from the libs that own the tables this app uses. */
 export const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
 /** What this app's PostgreSQL role may do on those tables (nothing on users or the audit log). */
-export const postgresGrants: PostgresGrants[] = [...timeseriesGrants, ...aggregatesGrants];
+export const postgresGrants: PostgresGrants[] = [...timeseriesGrants, ...registryGrants, ...aggregatesGrants];
 
 /** Cassandra CQL migrations (versions unique across all arrays). */
 export const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];

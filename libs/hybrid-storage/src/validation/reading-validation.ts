@@ -294,6 +294,15 @@ export function checkMeterReading(reading: MeterReading, nowMs: number = Date.no
   return r.value;
 }
 
+/**
+ * Checks a metadata object by the rules the metadata of readings follows (storable text, key
+ * rules, nesting, size), so metadata that arrives another way (the registry API) is held to the
+ * same rules; fails naming the path under `field` (`metadata.vendor.name`).
+ */
+export function validateMetadata(raw: unknown, field = 'metadata'): Validated<Record<string, unknown>> {
+  return run(() => metadata(raw, field) ?? fail(field, 'required', 'must be an object'));
+}
+
 /** Checks that `value` is one of `allowed`, naming `field` otherwise. */
 export function checkOneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;

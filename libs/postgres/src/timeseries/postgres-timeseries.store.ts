@@ -44,53 +44,100 @@ const UPSERT_METER_READINGS = `
    WHERE m.written_at_us < EXCLUDED.written_at_us`;
 
 /**
- * Sensors seen in a batch: created when new (no lock taken on existing rows), then updated
- * only where the description changed, so steady-state batches do not serialise on sensor rows.
- * Ids are sorted to give concurrent batches one lock order.
+ * Sensors seen in a batch: created when new (no lock taken on existing rows; status
+ * `unregistered` until an operator completes them), then updated only where the description
+ * changed, so steady-state batches do not serialise on sensor rows. Fields an operator has set
+ * (`operator_fields`) are left alone. Metadata the device reports is merged into `metadata`;
+ * when that changes anything, the change goes to `device_metadata_inbox` in the same
+ * transaction, for the registry to apply to the MongoDB document. Ids are sorted to give
+ * concurrent batches one lock order.
  */
+const SENSOR_INPUT = `
+  SELECT u.id, u.type, u.unit, u.meta, u.observed_at,
+         CASE WHEN u.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography END AS location
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::jsonb[], $7::timestamptz[])
+         AS u(id, type, unit, lat, lon, meta, observed_at)`;
+
 const INSERT_SENSORS = `
-  INSERT INTO sensors (id, sensor_type, unit, location, metadata)
-  SELECT u.id, u.type, u.unit,
-         CASE WHEN u.lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography END,
-         COALESCE(u.meta, '{}'::jsonb)
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::jsonb[]) AS u(id, type, unit, lat, lon, meta)
-   ORDER BY u.id
-  ON CONFLICT (id) DO NOTHING`;
+  WITH u AS (${SENSOR_INPUT}),
+  ins AS (
+    INSERT INTO sensors (id, sensor_type, unit, location, metadata)
+    SELECT u.id, u.type, u.unit, u.location, COALESCE(u.meta, '{}'::jsonb) FROM u ORDER BY u.id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, metadata
+  )
+  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
+  SELECT 'sensor', ins.id, ins.metadata, u.observed_at FROM ins JOIN u ON u.id = ins.id
+   WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
 
 const UPDATE_SENSORS = `
-  WITH u AS (
-    SELECT id, type, unit,
-           CASE WHEN lat IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography END AS location,
-           meta
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::jsonb[]) AS u(id, type, unit, lat, lon, meta)
-  ), changed AS (
-    SELECT s.id FROM sensors s JOIN u ON u.id = s.id
-     WHERE s.sensor_type IS DISTINCT FROM u.type
-        OR (u.unit IS NOT NULL AND s.unit IS DISTINCT FROM u.unit)
-        OR (u.location IS NOT NULL AND NOT ST_Equals(s.location::geometry, u.location::geometry))
-        OR (u.location IS NOT NULL AND s.location IS NULL)
-        OR (u.meta IS NOT NULL AND NOT s.metadata @> u.meta)
+  WITH u AS (${SENSOR_INPUT}),
+  changed AS (
+    SELECT s.id, (u.meta IS NOT NULL AND (s.metadata || u.meta) <> s.metadata) AS meta_changed
+      FROM sensors s JOIN u ON u.id = s.id
+     WHERE (NOT 'sensorType' = ANY (s.operator_fields) AND s.sensor_type IS DISTINCT FROM u.type)
+        OR (NOT 'unit' = ANY (s.operator_fields) AND u.unit IS NOT NULL AND s.unit IS DISTINCT FROM u.unit)
+        OR (NOT 'location' = ANY (s.operator_fields) AND u.location IS NOT NULL
+            AND (s.location IS NULL OR NOT ST_Equals(s.location::geometry, u.location::geometry)))
+        OR (u.meta IS NOT NULL AND (s.metadata || u.meta) <> s.metadata)
      ORDER BY s.id
        FOR NO KEY UPDATE OF s
+  ), upd AS (
+    UPDATE sensors s
+       SET sensor_type = CASE WHEN 'sensorType' = ANY (s.operator_fields) THEN s.sensor_type ELSE u.type END,
+           unit = CASE WHEN 'unit' = ANY (s.operator_fields) THEN s.unit ELSE COALESCE(u.unit, s.unit) END,
+           location = CASE WHEN 'location' = ANY (s.operator_fields) THEN s.location ELSE COALESCE(u.location, s.location) END,
+           metadata = s.metadata || COALESCE(u.meta, '{}'::jsonb),
+           updated_at = now()
+      FROM u JOIN changed c ON c.id = u.id
+     WHERE s.id = u.id
+    RETURNING s.id, c.meta_changed, u.meta, u.observed_at
   )
-  UPDATE sensors s
-     SET sensor_type = u.type,
-         unit = COALESCE(u.unit, s.unit),
-         location = COALESCE(u.location, s.location),
-         metadata = s.metadata || COALESCE(u.meta, '{}'::jsonb),
-         updated_at = now()
-    FROM u JOIN changed c ON c.id = u.id
-   WHERE s.id = u.id`;
+  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
+  SELECT 'sensor', id, meta, observed_at FROM upd WHERE meta_changed ORDER BY id`;
 
 const INSERT_CUSTOMERS = `
   INSERT INTO customers (id) SELECT DISTINCT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO NOTHING`;
 
+const METER_INPUT = `
+  SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS u(id, customer_id, meta, observed_at)`;
+
+/**
+ * Meters seen in a batch: a new one is `unregistered` and assigned to the customer its first
+ * reading names, since the beginning (`-infinity`); later readings never change assignments
+ * (a reading naming another customer is flagged by a trigger instead). Reported metadata as
+ * for sensors.
+ */
 const INSERT_METERS = `
-  INSERT INTO meters (id, customer_id, metadata)
-  SELECT u.id, u.customer_id, COALESCE(u.meta, '{}'::jsonb)
-    FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(id, customer_id, meta)
-   ORDER BY u.id
-  ON CONFLICT (id) DO NOTHING`;
+  WITH u AS (${METER_INPUT}),
+  ins AS (
+    INSERT INTO meters (id, metadata)
+    SELECT u.id, COALESCE(u.meta, '{}'::jsonb) FROM u ORDER BY u.id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, metadata
+  ), assigned AS (
+    INSERT INTO meter_assignments (meter_id, valid_from, customer_id, created_by)
+    SELECT ins.id, '-infinity', u.customer_id, 'ingest' FROM ins JOIN u ON u.id = ins.id ORDER BY ins.id
+  )
+  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
+  SELECT 'meter', ins.id, ins.metadata, u.observed_at FROM ins JOIN u ON u.id = ins.id
+   WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
+
+const UPDATE_METERS = `
+  WITH u AS (${METER_INPUT}),
+  changed AS (
+    SELECT m.id FROM meters m JOIN u ON u.id = m.id
+     WHERE u.meta IS NOT NULL AND (m.metadata || u.meta) <> m.metadata
+     ORDER BY m.id
+       FOR NO KEY UPDATE OF m
+  ), upd AS (
+    UPDATE meters m SET metadata = m.metadata || u.meta
+      FROM u JOIN changed c ON c.id = u.id
+     WHERE m.id = u.id
+    RETURNING m.id, u.meta, u.observed_at
+  )
+  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
+  SELECT 'meter', id, meta, observed_at FROM upd ORDER BY id`;
 
 /**
  * TimeSeriesStore over PostgreSQL (sensor_data, meter_readings and the reference rows they
@@ -147,6 +194,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
           sensors.map((s) => s.location?.lat ?? null),
           sensors.map((s) => s.location?.lon ?? null),
           sensors.map((s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata))),
+          sensors.map((s) => s.timestamp.toISOString()),
         ];
         await em.query(INSERT_SENSORS, params);
         await em.query(UPDATE_SENSORS, params);
@@ -170,14 +218,17 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
     await this.withReferences(
       latestPerId(rows, (r) => r.meterId),
       (m) => `m|${m.meterId}`,
-      (m) => m.customerId,
+      (m) => JSON.stringify([m.customerId, m.metadata ?? null]),
       async (em, meters) => {
         await em.query(INSERT_CUSTOMERS, [meters.map((m) => m.customerId)]);
-        await em.query(INSERT_METERS, [
+        const params = [
           meters.map((m) => m.meterId),
           meters.map((m) => m.customerId),
           meters.map((m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata))),
-        ]);
+          meters.map((m) => m.timestamp.toISOString()),
+        ];
+        await em.query(INSERT_METERS, params);
+        await em.query(UPDATE_METERS, params);
       },
       (em) => em.query(UPSERT_METER_READINGS, data),
     );

@@ -4,10 +4,12 @@ import { CreateMeterReadings1767398400200 } from './1767398400200-create-meter-r
 import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-replication-backlog';
 import { QuarantineAndReadingUnit1796000000000 } from './1796000000000-quarantine-and-reading-unit';
 import { PartitionFunctionAsOwner1796200000100 } from './1796200000100-partition-function-as-owner';
+import { GridRegistry1797000000000 } from './1797000000000-grid-registry';
 
 /**
- * customers, meters, sensors, sensor_data (monthly partitions), meter_readings and the
- * replication backlog and quarantine. Pass after foundationMigrations and before anything that builds on
+ * customers, meters, sensors (the grid registry: statuses, meter assignments, metadata inbox
+ * and search copy, newest reading per device), sensor_data (monthly partitions),
+ * meter_readings and the replication backlog and quarantine. Pass after foundationMigrations and before anything that builds on
  * these tables (e.g. the aggregates migrations).
  */
 export const timeseriesMigrations: Function[] = [
@@ -17,4 +19,5 @@ export const timeseriesMigrations: Function[] = [
   CreateReplicationBacklog1767398400300,
   QuarantineAndReadingUnit1796000000000,
   PartitionFunctionAsOwner1796200000100,
+  GridRegistry1797000000000,
 ];

@@ -1,0 +1,112 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
+import { RegistryAudit } from '../registry/registry-audit';
+import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
+import { baseListQuery } from '../registry/registry-listing';
+import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
+import { CustomerPage, CustomerView } from './customers-registry.responses';
+
+/**
+ * The customer registry: viewers list and read; operators register, change and delete (only a
+ * customer that never had a meter or consumption). Every change is audited.
+ */
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
+@UseInterceptors(RegistryErrorsInterceptor)
+@Controller('api/customers')
+export class CustomersRegistryController {
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly audit: RegistryAudit,
+  ) {}
+
+  @Get()
+  @Roles(Role.Viewer)
+  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
+  @ApiOperation({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' })
+  @ApiRegistryListing(CustomerListQueryDto, CustomerPage)
+  async list(@RegistryQuery(new RegistryListQueryPipe(CustomerListQueryDto, false)) req: ListRequest<CustomerListQueryDto>): Promise<CustomerPage> {
+    const q = req.query;
+    return this.customers.list(baseListQuery(q, CUSTOMER_SORTS, { field: 'id', descending: false }), q.cursor);
+  }
+
+  @Post()
+  @Roles(Role.Operator)
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    409: 'A registered customer with this id exists',
+    500: 'Carried out, but its audit event could not be published',
+  })
+  @ApiOperation({ summary: 'Register a customer, or complete one first named by a reading (status unregistered)' })
+  @ApiCreatedResponse({ type: CustomerView })
+  async create(@Body() body: CreateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
+    const change = await this.customers.register({ id: body.id, status: body.status ?? 'active', ...changesOf(body) });
+    await this.audit.changed(user, meta, 'registry.customer.create', `customers/${body.id}`, change.before, change.after);
+    return change.after!;
+  }
+
+  @Get(':id')
+  @Roles(Role.Viewer)
+  @ApiErrors({ 403: 'Role below viewer', 404: 'No such customer' })
+  @ApiOperation({ summary: 'One customer' })
+  @ApiOkResponse({ type: CustomerView })
+  get(@Param() p: RegistryIdParams): Promise<CustomerView> {
+    return this.customers.get(p.id);
+  }
+
+  @Patch(':id')
+  @Roles(Role.Operator)
+  @ApiErrors({
+    400: 'Invalid input; fields names it',
+    403: 'Role below operator',
+    404: 'No such customer',
+    500: 'Carried out, but its audit event could not be published',
+  })
+  @ApiOperation({ summary: 'Change a customer (given fields; null clears)' })
+  @ApiOkResponse({ type: CustomerView })
+  async update(@Param() p: RegistryIdParams, @Body() body: UpdateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
+    const change = await this.customers.update(p.id, { ...changesOf(body), ...(body.status !== undefined ? { status: body.status } : {}) });
+    await this.audit.changed(user, meta, 'registry.customer.update', `customers/${p.id}`, change.before, change.after);
+    return change.after!;
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @Roles(Role.Operator)
+  @ApiErrors({
+    403: 'Role below operator',
+    404: 'No such customer',
+    409: 'The customer has meter assignments or consumption: set its status instead',
+    500: 'Carried out, but its audit event could not be published',
+  })
+  @ApiOperation({ summary: 'Delete a customer without history (a mistaken registration)' })
+  @ApiOkResponse({ type: CustomerView, description: 'The deleted customer' })
+  async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
+    const removed = await this.customers.remove(p.id);
+    await this.audit.changed(user, meta, 'registry.customer.delete', `customers/${p.id}`, removed, null);
+    return removed;
+  }
+}
+
+function changesOf(body: CreateCustomerDto | UpdateCustomerDto): CustomerChanges {
+  const out: CustomerChanges = {};
+  if (body.name !== undefined) out.name = body.name;
+  if (body.address !== undefined) out.address = body.address;
+  if (body.contact !== undefined) {
+    const { name, email, phone } = body.contact;
+    out.contact = { ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}), ...(phone !== undefined ? { phone } : {}) };
+  }
+  return out;
+}

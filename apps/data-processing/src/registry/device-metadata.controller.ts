@@ -1,0 +1,103 @@
+import { Body, Controller, Get, Param, Patch, Put, Type, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSchema,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
+import { RegistryAudit } from './registry-audit';
+import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
+import { RegistryIdParams } from './registry.dto';
+import { MetadataResponse } from './registry.responses';
+
+export const MERGE_PATCH_TYPE = 'application/merge-patch+json';
+
+/** Any JSON object (nested objects, arrays, scalars); keys not empty, no leading `$`, no `.`; at most 16 KiB. */
+@ApiSchema({ name: 'DeviceMetadataBody', description: 'Any JSON object; keys not empty, without a leading $ or a dot; at most 16 KiB serialised' })
+export class DeviceMetadataBody {}
+
+const METADATA_BODY = {
+  schema: { $ref: getSchemaPath(DeviceMetadataBody) },
+  examples: { firmware: { value: { firmware: '2.1', tags: ['feeder-7'], calibration: { date: '2026-10-01', by: 'acme' } } } },
+};
+
+/**
+ * GET|PUT|PATCH /api/<sensors|meters>/:id/metadata — the device's metadata document in MongoDB
+ * (any nested fields). PUT replaces it, PATCH applies a JSON merge patch (RFC 7396; sent as
+ * application/merge-patch+json or application/json). Without MongoDB these answer 503 naming
+ * it while the rest of the registry keeps working.
+ */
+export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'meters'): Type {
+  @ApiTags(path)
+  @ApiBearerAuth()
+  @ApiExtraModels(DeviceMetadataBody)
+  @ApiErrors({
+    400: 'Invalid id; fields names it',
+    401: 'No or invalid bearer token',
+    404: `No such ${kind}`,
+    503: 'MongoDB (metadata documents) or PostgreSQL (the registry) does not answer; the message names it',
+  })
+  @UseInterceptors(RegistryErrorsInterceptor)
+  @Controller(`api/${path}`)
+  class DeviceMetadataController {
+    constructor(
+      readonly metadata: DeviceMetadataService,
+      readonly audit: RegistryAudit,
+    ) {}
+
+    @Get(':id/metadata')
+    @Roles(Role.Viewer)
+    @ApiErrors({ 403: 'Role below viewer' })
+    @ApiOperation({ summary: `The ${kind}'s metadata document` })
+    @ApiOkResponse({ type: MetadataResponse })
+    async get(@Param() p: RegistryIdParams): Promise<MetadataResponse> {
+      return this.metadata.get({ kind, id: p.id });
+    }
+
+    @Put(':id/metadata')
+    @Roles(Role.Operator)
+    @ApiErrors({
+      400: 'Not an object, or a key or value stores cannot hold (fields names the path)',
+      403: 'Role below operator',
+      500: 'Carried out, but its audit event could not be published',
+    })
+    @ApiOperation({ summary: `Replace the ${kind}'s metadata (the body is the new document)` })
+    @ApiBody(METADATA_BODY)
+    @ApiOkResponse({ type: MetadataResponse })
+    async replace(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      const change = await this.metadata.replace({ kind, id: p.id }, body, user.username);
+      await this.audit.changed(user, meta, `registry.${kind}.metadata.replace`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
+      return change.after!;
+    }
+
+    @Patch(':id/metadata')
+    @Roles(Role.Operator)
+    @ApiErrors({
+      400: 'Not an object, or the result is not storable (fields names the path)',
+      403: 'Role below operator',
+      500: 'Carried out, but its audit event could not be published',
+    })
+    @ApiOperation({ summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)` })
+    @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
+    @ApiBody(METADATA_BODY)
+    @ApiOkResponse({ type: MetadataResponse })
+    async patch(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      const change = await this.metadata.patch({ kind, id: p.id }, body, user.username);
+      await this.audit.changed(user, meta, `registry.${kind}.metadata.patch`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
+      return change.after!;
+    }
+  }
+  Object.defineProperty(DeviceMetadataController, 'name', { value: `${kind === 'sensor' ? 'Sensor' : 'Meter'}MetadataController` });
+  return DeviceMetadataController;
+}
+
+export const SensorMetadataController = deviceMetadataController('sensor', 'sensors');
+export const MeterMetadataController = deviceMetadataController('meter', 'meters');

@@ -1,0 +1,1 @@
+export const DEVICE_KINDS = ['sensor', 'meter'] as const;

@@ -1,0 +1,12 @@
+export { CUSTOMERS_STORE } from './customers-store.port';
+export type { CustomersStore } from './customers-store.port';
+export { METERS_STORE } from './meters-store.port';
+export type { MetersStore, PendingMismatch } from './meters-store.port';
+export { SENSORS_STORE } from './sensors-store.port';
+export type { SensorsStore } from './sensors-store.port';
+export { DEVICE_METADATA_STORE } from './device-metadata-store.port';
+export type { DeviceMetadataStore } from './device-metadata-store.port';
+export { DEVICE_METADATA_INDEX } from './device-metadata-index.port';
+export type { DeviceMetadataIndex, DeviceState, InboxEntry, LockedWork, MetadataCopy } from './device-metadata-index.port';
+export { REGISTRY_EVENT_SINK } from './registry-events.port';
+export type { RegistryEventSink, RegistryGridEvent } from './registry-events.port';

@@ -1,0 +1,37 @@
+import type { ListResult, MeterListQuery } from '../listing/list-query';
+import type { Change, CustomerMismatch, Meter, MeterAssignment, MeterChanges, MeterDetail, NewMeter } from '../registry.model';
+
+/** A (meter, reading customer, registry customer) whose mismatch count grew since it was last reported. */
+export interface PendingMismatch extends CustomerMismatch {
+  meterId: string;
+  /** Readings already reported (0: this mismatch is new). */
+  reportedReadings: number;
+}
+
+/**
+ * Meters and their customer assignments (PostgreSQL). Changing assignments makes the store
+ * recompute the consumption they re-attribute. Errors as in CustomersStore; a customer that
+ * does not exist is a RegistryInputError naming `customerId`.
+ */
+export interface MetersStore {
+  /** Creates (assigning `customerId` since the beginning) or completes an unregistered meter; RegistryConflictError when registered. */
+  register(meter: NewMeter, actor: string): Promise<Change<MeterDetail>>;
+  get(id: string): Promise<MeterDetail | null>;
+  modify(id: string, decide: (current: MeterDetail) => MeterChanges): Promise<Change<MeterDetail> | null>;
+  /** Deletes a meter without readings or sensors; RegistryHasHistoryError otherwise. */
+  remove(id: string): Promise<MeterDetail | null>;
+  list(query: MeterListQuery): Promise<ListResult<Meter>>;
+  /**
+   * Assigns the meter to `customerId` from `from` (null: since the beginning) until the next
+   * assignment; an assignment with the same start is replaced. Returns the assignment history
+   * before and after (null: no such meter).
+   */
+  assign(meterId: string, customerId: string, from: Date | null, actor: string): Promise<Change<MeterAssignment[]> | null>;
+  /**
+   * Hands mismatches whose count grew to `report` (one reporter at a time per mismatch across
+   * instances); once it resolves they count as reported. Returns how many were handed over.
+   */
+  reportCustomerMismatches(limit: number, report: (pending: PendingMismatch[]) => Promise<void>): Promise<number>;
+}
+
+export const METERS_STORE = Symbol('METERS_STORE');

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { lifecycleChanges, UNREGISTERED } from './lifecycle';
+import type { Page, SensorListQuery } from './listing/list-query';
+import { paged } from './listing/pages';
+import { DeviceMetadataService } from './metadata/device-metadata.service';
+import { SENSORS_STORE, SensorsStore } from './ports/sensors-store.port';
+import { RegistryInputError, RegistryNotFoundError } from './registry.errors';
+import type { Change, LatestSensorReading, NewSensor, Sensor, SensorChanges } from './registry.model';
+
+/** Sensors: lifecycle rules, placement (a meter or a site), listing, newest reading. */
+@Injectable()
+export class SensorsService {
+  constructor(
+    @Inject(SENSORS_STORE) private readonly store: SensorsStore,
+    private readonly metadata: DeviceMetadataService,
+  ) {}
+
+  register(sensor: NewSensor): Promise<Change<Sensor>> {
+    checkPlacement(sensor.meterId ?? null, sensor.site ?? null, 'meterId');
+    const lifecycle = lifecycleChanges(UNREGISTERED, sensor, new Date());
+    return this.store.register({ ...sensor, decommissionedAt: lifecycle.decommissionedAt ?? null });
+  }
+
+  async get(id: string): Promise<Sensor> {
+    return (await this.store.get(id)) ?? notFound(id);
+  }
+
+  async update(id: string, changes: SensorChanges): Promise<Change<Sensor>> {
+    const now = new Date();
+    const change = await this.store.modify(id, (current) => {
+      const meterId = changes.meterId !== undefined ? changes.meterId : current.meterId;
+      const site = changes.site !== undefined ? changes.site : current.site;
+      checkPlacement(meterId, site, changes.meterId !== undefined && changes.meterId !== null ? 'meterId' : 'site');
+      return { ...changes, ...lifecycleChanges(current, changes, now) };
+    });
+    return change ?? notFound(id);
+  }
+
+  async remove(id: string): Promise<Sensor> {
+    const removed = (await this.store.remove(id)) ?? notFound(id);
+    await this.metadata.forget({ kind: 'sensor', id });
+    return removed;
+  }
+
+  list(query: Omit<SensorListQuery, 'after'>, cursor?: string): Promise<Page<Sensor>> {
+    return paged(query, cursor, (q: SensorListQuery) => this.store.list(q));
+  }
+
+  async latest(id: string): Promise<{ sensor: Sensor; latest: LatestSensorReading | null }> {
+    return (await this.store.latest(id)) ?? notFound(id);
+  }
+}
+
+/** A sensor hangs off a meter or stands at a site, never both. */
+function checkPlacement(meterId: string | null, site: string | null, field: 'meterId' | 'site'): void {
+  if (meterId !== null && site !== null) {
+    throw new RegistryInputError(field, 'a sensor hangs off a meter or stands at a site, not both (set the other to null)');
+  }
+}
+
+function notFound(id: string): never {
+  throw new RegistryNotFoundError('sensor', id);
+}
