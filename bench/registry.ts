@@ -74,7 +74,7 @@ async function seed(ds: DataSource, mongo: Connection, n: number): Promise<void>
             jsonb_build_object('firmware', '2.' || (i % ${FIRMWARES}), 'tags', jsonb_build_array('feeder-' || (i % ${FEEDERS}), 'bench'),
                                'vendor', jsonb_build_object('name', 'v' || (i % 7)), 'serial', 'SN-' || i),
             1, 'Bench sensor ' || i
-       FROM generate_series(1, $1) AS i`,
+       FROM generate_series(1::bigint, $1::bigint) AS i`,
     [n, BOX.lon, BOX.lat, BOX.size],
   );
   await ds.query('ANALYZE sensors');
