@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { CassandraConnection } from './cassandra-connection';
+import { CassandraConnection } from './cassandra.connection';
 import { CASSANDRA_MODULE_OPTIONS } from './cassandra.constants';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './cassandra.options';
 import type { CassandraModuleOptions } from './cassandra.options';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { PostgresConnection } from './postgres-connection';
+import { PostgresConnection } from './postgres.connection';
 import { POSTGRES_MODULE_OPTIONS } from './postgres.constants';
 import { DEFAULT_HEALTH_TIMEOUT_MS } from './postgres.options';
 import type { PostgresModuleOptions } from './postgres.options';

@@ -9,9 +9,9 @@ import {
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
-import { RegistryAudit } from '../registry/registry-audit';
+import { RegistryAudit } from '../registry/registry.audit';
 import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
-import { baseListQuery } from '../registry/registry-listing';
+import { baseListQuery } from '../registry/registry-listing.query';
 import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomerPage, CustomerView } from './customers-registry.responses';

@@ -4,7 +4,7 @@ import { Role, Roles } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore } from '@smartgrid/hybrid-storage';
 import { ConsumptionQuery, IdParams } from '../common/query.dto';
-import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range';
+import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range.query';
 import { ConsumptionResponse } from './customers.responses';
 
 export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;

@@ -5,9 +5,9 @@ import { Role, Roles } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, MeterReadingRecord } from '@smartgrid/hybrid-storage';
 import { IdParams, ReadingsQuery } from '../common/query.dto';
-import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings-output';
-import { toHttpError } from '../common/storage-http-errors';
-import { DAY, resolveRange } from '../common/time-range';
+import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings.output';
+import { toHttpError } from '../common/storage-errors.http';
+import { DAY, resolveRange } from '../common/time-range.query';
 import { MAX_READINGS_SPAN_MS } from '../sensors/sensors.controller';
 import { MeterReadingsResponse, MeterReadingView } from './meters.responses';
 

@@ -13,7 +13,7 @@ import {
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
-import { RegistryAudit } from './registry-audit';
+import { RegistryAudit } from './registry.audit';
 import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
 import { RegistryIdParams } from './registry.dto';
 import { MetadataResponse } from './registry.responses';

@@ -5,9 +5,9 @@ import { Role, Roles } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, SensorReadingRecord } from '@smartgrid/hybrid-storage';
 import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
-import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings-output';
-import { toHttpError } from '../common/storage-http-errors';
-import { DAY, resolveRange } from '../common/time-range';
+import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings.output';
+import { toHttpError } from '../common/storage-errors.http';
+import { DAY, resolveRange } from '../common/time-range.query';
 import { SensorAggregatesResponse, SensorReadingsResponse, SensorReadingView } from './sensors.responses';
 
 function toView(x: SensorReadingRecord): SensorReadingView {

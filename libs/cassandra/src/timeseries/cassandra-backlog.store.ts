@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows, STORE_NAMES } from '@smartgrid/hybrid-storage';
 import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { Client, types } from 'cassandra-driver';
-import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
+import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
 
 const BUCKET_MS = 60_000;

@@ -11,9 +11,9 @@ import {
   RegistryHasHistoryError,
 } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall } from './registry-errors';
-import { ListingSpec, listingSql, pageOf, Params } from './registry-listing';
+import { PostgresConnection } from '../postgres.connection';
+import { registryCall } from './registry.errors';
+import { ListingSpec, listingSql, pageOf, Params } from './registry-listing.query';
 import { CustomerRow, RegistryMapper } from './registry.mapper';
 
 const SELECT = `SELECT c.id, c.name, c.address, c.contact, c.status, c.created_at, c.updated_at FROM customers c`;

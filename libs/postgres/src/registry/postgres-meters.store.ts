@@ -15,9 +15,9 @@ import {
   RegistryInputError,
 } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall, PgViolation } from './registry-errors';
-import { ListingSpec, listingSql, pageOf, Params } from './registry-listing';
+import { PostgresConnection } from '../postgres.connection';
+import { registryCall, PgViolation } from './registry.errors';
+import { ListingSpec, listingSql, pageOf, Params } from './registry-listing.query';
 import { AssignmentRow, locationColumns, MeterLatestRow, MeterRow, MismatchRow, pointSql, RegistryMapper } from './registry.mapper';
 
 /** The customer a meter is assigned to now. */

@@ -13,9 +13,9 @@ import {
   SensorsStore,
 } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall, PgViolation } from './registry-errors';
-import { ListingSpec, listingSql, pageOf, Params } from './registry-listing';
+import { PostgresConnection } from '../postgres.connection';
+import { registryCall, PgViolation } from './registry.errors';
+import { ListingSpec, listingSql, pageOf, Params } from './registry-listing.query';
 import { locationColumns, pointSql, RegistryMapper, SensorLatestRow, SensorRow } from './registry.mapper';
 
 const SELECT = `

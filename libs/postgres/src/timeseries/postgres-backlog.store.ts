@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
 
 interface EntryRow {
   id: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogTargetStatus, NewQuarantineEntry, QuarantineEntry, QuarantineStore, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
 
 interface QuarantineRow {
   id: string;

@@ -7,8 +7,8 @@ import type {
   TimeSeriesStore,
 } from '@smartgrid/hybrid-storage';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { refusalsClassified } from './pg-refusal';
+import { PostgresConnection } from '../postgres.connection';
+import { refusalsClassified } from './pg.refusal';
 
 interface SensorRow {
   ts: Date;
