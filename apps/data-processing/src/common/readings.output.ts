@@ -1,8 +1,13 @@
 import { once } from 'events';
 import type { Response } from 'express';
 import { InvalidInputException } from '@smartgrid/http';
-import type { SeriesStep } from '@smartgrid/hybrid-storage';
-import { DAY } from './time-range.query';
+import type { PageOptions, ReadOptions, ReadPage, SeriesStep, StoreName } from '@smartgrid/hybrid-storage';
+import type { ReadingsQuery } from './query.dto';
+import { toHttpError } from './storage-errors.http';
+import { DAY, resolveRange } from './time-range.query';
+
+/** Readings may be asked for at most this far back in one request. */
+export const MAX_READINGS_SPAN_MS = 31 * DAY;
 
 /** Longest range one downsampled answer may cover, per step (~10,000 buckets at most). */
 export const MAX_STEP_SPAN_MS: Record<SeriesStep, number> = { '1m': 7 * DAY, '5m': 93 * DAY, '15m': 93 * DAY, '1h': 366 * DAY, '1d': 3660 * DAY };
@@ -91,4 +96,68 @@ export async function streamReadings<T>(res: Response, format: 'ndjson' | 'csv',
     await pages.return(undefined);
   }
   if (!closed) res.end();
+}
+
+/** Where the readings route of one kind of device (sensor, meter) reads from and how it shows a reading. */
+export interface ReadingsSource<T, V, B> {
+  steps(id: string, step: SeriesStep, from: Date, to: Date): Promise<B[]>;
+  stream(id: string, options: Omit<ReadOptions, 'limit'>): AsyncGenerator<T[]>;
+  page(id: string, options: PageOptions): Promise<ReadPage<T>>;
+  view(row: T): V;
+  columns: StreamColumns<T>;
+}
+
+/** The JSON body of a readings route, after the device's id field (`sensorId`, `meterId`). */
+export interface ReadingsBody<V, B> {
+  from: Date;
+  to: Date;
+  source: StoreName;
+  failed: { store: StoreName; error: string }[];
+  count: number;
+  readings?: V[];
+  nextCursor?: string | null;
+  step?: SeriesStep;
+  buckets?: B[];
+}
+
+/**
+ * Answers `GET /api/<devices>/:id/readings`: downsampled buckets (step), the whole range
+ * streamed (ndjson, csv) or a JSON page. The body starts with the device's id under
+ * `idField`, so sensors and meters keep their own field name on one code path.
+ */
+export async function answerReadings<T, V, B>(
+  res: Response,
+  idField: 'sensorId' | 'meterId',
+  id: string,
+  q: ReadingsQuery,
+  from: ReadingsSource<T, V, B>,
+): Promise<void> {
+  checkReadingsOptions(q);
+  try {
+    if (q.step) {
+      const range = resolveRange(q.from, q.to, DAY, MAX_STEP_SPAN_MS[q.step]);
+      const buckets = await from.steps(id, q.step, range.from, range.to);
+      const body: ReadingsBody<V, B> = { ...range, source: 'postgres', failed: [], count: buckets.length, step: q.step, buckets };
+      res.json({ [idField]: id, ...body });
+      return;
+    }
+    const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
+    if (q.format === 'ndjson' || q.format === 'csv') {
+      await streamReadings(res, q.format, from.stream(id, { ...range, source: q.source ?? 'auto' }), from.columns);
+      return;
+    }
+    const r = await from.page(id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000, cursor: q.cursor ?? null });
+    const body: ReadingsBody<V, B> = {
+      from: range.from,
+      to: range.to,
+      source: r.source,
+      failed: r.failed,
+      count: r.records.length,
+      readings: r.records.map((x) => from.view(x)),
+      nextCursor: r.nextCursor,
+    };
+    res.json({ [idField]: id, ...body });
+  } catch (err) {
+    throw toHttpError(err);
+  }
 }
