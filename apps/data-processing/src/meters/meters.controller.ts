@@ -1,9 +1,7 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Role, Roles } from '@smartgrid/auth';
-import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, MeterReadingRecord } from '@smartgrid/hybrid-storage';
+import { ReadingsRoute, ViewerController } from '../common/api-routes.decorators';
 import { IdParams, ReadingsQuery } from '../common/query.dto';
 import { answerReadings, StreamColumns } from '../common/readings.output';
 import { MeterReadingsResponse, MeterReadingView } from './meters.responses';
@@ -30,25 +28,14 @@ export const METER_COLUMNS: StreamColumns<MeterReadingRecord> = {
     `,"customerId":${text(x.customerId)},"source":"${x.source}"}`,
 };
 
-@ApiTags('meters')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 403: 'Role below viewer' })
-@Roles(Role.Viewer)
-@Controller('api/meters')
+@ViewerController('meters')
 export class MetersController {
   constructor(
     private readonly storage: HybridStorageService,
     @Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore,
   ) {}
 
-  @Get(':id/readings')
-  @ApiOperation({
-    summary:
-      'Register readings of a meter in [from, to), newest first (default: last 24 h, at most 31 days): a JSON page (limit, cursor), the whole range as NDJSON or CSV (format), or downsampled buckets (step)',
-  })
-  @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ type: MeterReadingsResponse })
-  @ApiErrors(503)
+  @ReadingsRoute('Register readings of a meter', MeterReadingsResponse)
   readings(@Param() p: IdParams, @Query() q: ReadingsQuery, @Res() res: Response): Promise<void> {
     return answerReadings(res, 'meterId', p.id, q, {
       steps: (id, step, from, to) => this.aggregates.meterSteps(id, step, from, to),

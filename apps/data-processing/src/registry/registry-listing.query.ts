@@ -10,6 +10,7 @@ import {
   SortSpec,
 } from '@smartgrid/registry';
 import type { BoundingBox, GeoPoint, Near, RegistryStatus } from '@smartgrid/registry';
+import type { Response } from 'express';
 
 /** The listing query every registry collection shares, from its query parameters. */
 export function baseListQuery<F extends string>(q: RegistryListQueryDto, sorts: readonly F[], fallback: SortSpec<F>) {
@@ -54,6 +55,18 @@ export interface FeatureCollection {
   }[];
   /** Foreign member: the next page's cursor. */
   nextCursor: string | null;
+}
+
+/** A device listing's answer: the JSON page, or with format=geojson a FeatureCollection sent as application/geo+json. */
+export function devicePage<T extends { id: string; location: GeoPoint | null }>(
+  items: T[],
+  nextCursor: string | null,
+  format: string | undefined,
+  res: Response,
+): { items: T[]; nextCursor: string | null } | FeatureCollection {
+  if (format !== 'geojson') return { items, nextCursor };
+  res.type('application/geo+json');
+  return featureCollection(items, nextCursor);
 }
 
 export function featureCollection<T extends { id: string; location: GeoPoint | null }>(items: readonly T[], nextCursor: string | null): FeatureCollection {

@@ -1,9 +1,8 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Role, Roles } from '@smartgrid/auth';
-import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, SensorReadingRecord } from '@smartgrid/hybrid-storage';
+import { ReadingsRoute, ViewerController } from '../common/api-routes.decorators';
 import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
 import { answerReadings, StreamColumns } from '../common/readings.output';
 import { DAY, resolveRange } from '../common/time-range.query';
@@ -26,25 +25,14 @@ export const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
 export const MAX_HOURLY_SPAN_MS = 93 * DAY;
 export const MAX_DAILY_SPAN_MS = 3660 * DAY;
 
-@ApiTags('sensors')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 403: 'Role below viewer' })
-@Roles(Role.Viewer)
-@Controller('api/sensors')
+@ViewerController('sensors')
 export class SensorsController {
   constructor(
     private readonly storage: HybridStorageService,
     @Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore,
   ) {}
 
-  @Get(':id/readings')
-  @ApiOperation({
-    summary:
-      'Readings of a sensor in [from, to), newest first (default: last 24 h, at most 31 days): a JSON page (limit, cursor), the whole range as NDJSON or CSV (format), or downsampled buckets (step)',
-  })
-  @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ type: SensorReadingsResponse })
-  @ApiErrors(503)
+  @ReadingsRoute('Readings of a sensor', SensorReadingsResponse)
   readings(@Param() p: IdParams, @Query() q: ReadingsQuery, @Res() res: Response): Promise<void> {
     return answerReadings(res, 'sensorId', p.id, q, {
       steps: (id, step, from, to) => this.aggregates.sensorSteps(id, step, from, to),
