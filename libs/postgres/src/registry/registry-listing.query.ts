@@ -28,6 +28,26 @@ export interface ListingSpec {
   textColumns: string[];
 }
 
+/** Sort fields every registry table has (id, name, status, created and updated), on table alias `a`. */
+export function recordSorts(a: string): Record<string, SortColumn> {
+  return {
+    id: { expr: `${a}.id`, type: 'text' },
+    name: { expr: `COALESCE(${a}.name, '')`, type: 'text' },
+    status: { expr: `${a}.status`, type: 'text' },
+    createdAt: { expr: `${a}.created_at`, type: 'timestamptz' },
+    updatedAt: { expr: `${a}.updated_at`, type: 'timestamptz' },
+  };
+}
+
+/** Sort fields of a device table (alias `a`) joined to its newest reading (`l`): installed and last seen, never-ones first. */
+export function deviceSorts(a: string): Record<string, SortColumn> {
+  return {
+    ...recordSorts(a),
+    installedAt: { expr: `COALESCE(${a}.installed_at, '-infinity')`, type: 'timestamptz' },
+    lastSeenAt: { expr: "COALESCE(l.ts, '-infinity')", type: 'timestamptz' },
+  };
+}
+
 export interface ListingFilters {
   status?: RegistryStatus[];
   text?: string;
