@@ -23,7 +23,7 @@ import { HybridStorageService, SensorReading } from '@smartgrid/hybrid-storage';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { DataSource } from 'typeorm';
-import { createApp, startApp } from '../apps/data-processing/src/app';
+import { createApp, startApp } from '../apps/data-processing/src/data-processing.app';
 
 interface Args {
   runs: number;

@@ -20,7 +20,7 @@ import type { Connection } from 'mongoose';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { createApp, startApp } from '../apps/data-processing/src/app';
+import { createApp, startApp } from '../apps/data-processing/src/data-processing.app';
 
 interface Options {
   sensors: number;

@@ -3,8 +3,8 @@ import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 import { ConfigValidationError } from '@smartgrid/config';
 import { logChildOutput, REPO_ROOT, setupTestStack, testEnv, TestStack, waitFor } from '@smartgrid/testing';
-import * as dataProcessing from '../../apps/data-processing/src/app';
-import * as userManagement from '../../apps/user-management/src/app';
+import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
+import * as userManagement from '../../apps/user-management/src/user-management.app';
 
 const APPS = ['data-processing', 'user-management'] as const;
 type AppName = (typeof APPS)[number];

@@ -1,7 +1,7 @@
 import type { MeterReading, SensorReading } from '@smartgrid/hybrid-storage';
 import { MongoSensorMetadataStore } from '@smartgrid/mongo';
 import fc from 'fast-check';
-import { decodeMeterMessage, decodeSensorMessage } from '../../apps/data-processing/src/ingest/reading-decoder';
+import { decodeMeterMessage, decodeSensorMessage } from '../../apps/data-processing/src/ingest/reading.decoder';
 import { Harness, startHarness } from './support/hybrid-storage-harness';
 
 /**

@@ -2,7 +2,7 @@ import { CassandraBacklogStore } from '@smartgrid/cassandra';
 import { prefixedTopic } from '@smartgrid/kafka';
 import { waitFor } from '@smartgrid/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { main } from '../../apps/data-processing/src/cli/storage-cli';
+import { main } from '../../apps/data-processing/src/cli/storage-cli.main';
 import { BASE, cassandraCount, Harness, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
 /** The storage CLI end to end, against this file's own database and keyspace. */

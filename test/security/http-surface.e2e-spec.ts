@@ -2,8 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { MetricsServer } from '@smartgrid/observability';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import request from 'supertest';
-import * as dataProcessing from '../../apps/data-processing/src/app';
-import * as userManagement from '../../apps/user-management/src/app';
+import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
+import * as userManagement from '../../apps/user-management/src/user-management.app';
 
 const ADMIN = { ADMIN_USERNAME: 'surface.admin', ADMIN_PASSWORD: 'Surface-Admin-Pass-2026!' };
 const METRICS_TOKEN = 'metrics-token-0123456789-abcdefghijklmnop';

@@ -2,8 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { adminClient, APP_ROLES, appRoleEnv, setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client } from 'pg';
 import request from 'supertest';
-import * as dataProcessing from '../../apps/data-processing/src/app';
-import * as userManagement from '../../apps/user-management/src/app';
+import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
+import * as userManagement from '../../apps/user-management/src/user-management.app';
 
 const ADMIN = { username: 'roles.admin', password: 'Roles-Admin-Pass-2026!' };
 

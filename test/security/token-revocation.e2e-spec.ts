@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { appRoleEnv, setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
-import * as dataProcessing from '../../apps/data-processing/src/app';
-import * as userManagement from '../../apps/user-management/src/app';
+import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
+import * as userManagement from '../../apps/user-management/src/user-management.app';
 
 const ADMIN = { username: 'revoke.admin', password: 'Revoke-Admin-Pass-2026!' };
 /** "Within seconds": how long data-processing may take to learn a revocation. */

@@ -4,7 +4,7 @@ import { dirname } from 'path';
 import { Writable } from 'stream';
 import { TestEnvironment } from 'jest-environment-node';
 // Relative, not the @smartgrid/testing barrel: Jest loads environments outside its module mapper.
-import { TEST_OUTPUT_ENV } from '../../libs/testing/src/child-output';
+import { TEST_OUTPUT_ENV } from '../../libs/testing/src/child-output.capture';
 import { testLogFile } from './test-logs';
 
 type Write = typeof process.stdout.write;

@@ -10,7 +10,7 @@ import {
 } from '@smartgrid/postgres';
 import { createTestDatabase, TestDatabase } from '@smartgrid/testing';
 import { DataSource } from 'typeorm';
-import { createRandom } from '../src/feed/fleet';
+import { createRandom } from '../src/feed/fleet.simulator';
 import { dailyConsumption, RegisterReading } from './support/consumption-oracle';
 
 /**

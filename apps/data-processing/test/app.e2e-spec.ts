@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
-import { createApp, startApp } from '../src/app';
+import { createApp, startApp } from '../src/data-processing.app';
 
 describe('data-processing app (real servers)', () => {
   let stack: TestStack;

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import request from 'supertest';
-import { createApp, startApp } from '../src/app';
+import { createApp, startApp } from '../src/user-management.app';
 
 describe('user-management app (real servers)', () => {
   let stack: TestStack;

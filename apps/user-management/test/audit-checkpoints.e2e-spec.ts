@@ -54,7 +54,7 @@ describe('signed audit checkpoints (real servers)', () => {
 
   /** npm run audit:verify, as a verifier would run it (only the public key; no secret). */
   const offline = (args: string[], env: Record<string, string> = {}) => {
-    const run = spawnSync(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(REPO_ROOT, 'apps/user-management/src/cli/audit-verify.ts'), '--public-key', publicKey, ...args], {
+    const run = spawnSync(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(REPO_ROOT, 'apps/user-management/src/cli/audit-verify.cli.ts'), '--public-key', publicKey, ...args], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 120_000,
@@ -181,7 +181,7 @@ describe('signed audit checkpoints (real servers)', () => {
   });
 
   it('refuses a bad key at start-up naming the variable, without echoing it', async () => {
-    const { createApp } = await import('../src/app');
+    const { createApp } = await import('../src/user-management.app');
     const bad = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
     const failure = await createApp({ env: { ...h.stack.env, AUDIT_CHECKPOINT_KEY: bad }, logger: false }).then(() => null, (err: unknown) => err as Error);
     expect(failure?.message).toMatch(/AUDIT_CHECKPOINT_KEY/);

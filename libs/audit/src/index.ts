@@ -1,18 +1,18 @@
 // The audit log's domain: one entry type, the canonical form and hash chain, verification,
 // and the ports its stores implement (adapters: @smartgrid/postgres, @smartgrid/mongo).
-export type { AuditDetails, AuditEntry, AuditOrigin, AuditSource, ChainHead, NewAuditEntry } from './audit-entry';
-export type { AuditFilter } from './audit-filter';
-export { canonicalJson } from './canonical-json';
-export { canonicalEntry, ChainVerifier, entryHash, extendChain, GENESIS_HASH } from './audit-chain';
-export type { ChainBreak, ChainBreakReason } from './audit-chain';
-export { verifyChain, verifyEntries } from './chain-verification';
-export type { ChainVerification, VerifyOptions } from './chain-verification';
+export type { AuditDetails, AuditEntry, AuditOrigin, AuditSource, ChainHead, NewAuditEntry } from './audit-entry.model';
+export type { AuditFilter } from './audit-filter.model';
+export { canonicalJson } from './canonical-json.util';
+export { canonicalEntry, ChainVerifier, entryHash, extendChain, GENESIS_HASH } from './audit.chain';
+export type { ChainBreak, ChainBreakReason } from './audit.chain';
+export { verifyChain, verifyEntries } from './chain.verification';
+export type { ChainVerification, VerifyOptions } from './chain.verification';
 export {
   CheckpointChecker, checkpointFromJson, checkpointPayload, checkpointSignatureValid, checkpointToJson, keyIdOf, parseCheckpointPrivateKey,
   parseCheckpointPublicKey, publicKeyText, signCheckpoint,
-} from './checkpoint';
-export type { AuditCheckpoint, CheckpointReport } from './checkpoint';
-export { Transaction } from './transaction';
+} from './checkpoint.model';
+export type { AuditCheckpoint, CheckpointReport } from './checkpoint.model';
+export { Transaction } from './transaction.port';
 export { AuditEntryRejectedError } from './audit.errors';
-export { AUDIT_LOG_ACTIONS } from './audit-actions';
+export { AUDIT_LOG_ACTIONS } from './audit.actions';
 export * from './ports';

@@ -4,10 +4,10 @@ import { Test } from '@nestjs/testing';
 import { SmartgridConfigModule } from '@smartgrid/config';
 import request from 'supertest';
 import { AuthModule } from './auth.module';
-import { CurrentUser, Public, Roles } from './decorators';
-import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal';
-import { TokenRevocationList } from './revocation-list';
-import { Role } from './role';
+import { CurrentUser, Public, Roles } from './auth.decorators';
+import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal.model';
+import { TokenRevocationList } from './revocation.list';
+import { Role } from './role.enum';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service';
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123456789';

@@ -4,7 +4,7 @@ import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { authConfig } from '@smartgrid/config';
 import { AUTH_OPTIONS, AuthModuleOptions, JwtAuthGuard } from './jwt-auth.guard';
-import { TokenRevocationList } from './revocation-list';
+import { TokenRevocationList } from './revocation.list';
 import { TokenService } from './token.service';
 
 /**

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import { IS_PUBLIC_KEY, MIN_ROLE_KEY } from './decorators';
-import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal';
-import { TokenRevocationList } from './revocation-list';
-import { hasRole, Role } from './role';
+import { IS_PUBLIC_KEY, MIN_ROLE_KEY } from './auth.decorators';
+import { AuthPrincipal, PRINCIPAL_RESOLVER, PrincipalResolver } from './principal.model';
+import { TokenRevocationList } from './revocation.list';
+import { hasRole, Role } from './role.enum';
 import { InvalidTokenError, TokenService, VerifiedToken } from './token.service';
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
-import { AuthPrincipal } from './principal';
-import { isRole } from './role';
+import { AuthPrincipal } from './principal.model';
+import { isRole } from './role.enum';
 
 export const TOKEN_ISSUER = 'smartgrid-user-management';
 export const TOKEN_AUDIENCE = 'smartgrid';

@@ -1,6 +1,6 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Client } from 'cassandra-driver';
-import type { CassandraConnection } from './cassandra-connection';
+import type { CassandraConnection } from './cassandra.connection';
 import { CassandraHealthIndicator } from './cassandra.health';
 
 function indicator(execute: () => Promise<unknown>, healthTimeoutMs = 200, ready = true): CassandraHealthIndicator {

@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { ConfigType } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { cassandraConfig } from '@smartgrid/config';
-import { CassandraConnection } from './cassandra-connection';
+import { CassandraConnection } from './cassandra.connection';
 import { CASSANDRA_CLIENT, CASSANDRA_MODULE_OPTIONS } from './cassandra.constants';
 import { CassandraHealthIndicator } from './cassandra.health';
 import type { CassandraModuleOptions } from './cassandra.options';

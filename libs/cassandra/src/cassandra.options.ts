@@ -1,7 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import type { cassandraConfig } from '@smartgrid/config';
 import { ClientOptions, policies, types } from 'cassandra-driver';
-import type { CqlMigration } from './cql-migrations';
+import type { CqlMigration } from './cql.migrations';
 
 export type CassandraConfig = ConfigType<typeof cassandraConfig>;
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { ConfigSection, validateEnvironment } from './environment';
-import { ALL_NAMESPACES } from './namespaces';
+import { ConfigSection, validateEnvironment } from './environment.validation';
+import { ALL_NAMESPACES } from './config.namespaces';
 
 export interface SmartgridConfigOptions {
   /** The variable groups this app cannot start without. */

@@ -4,3 +4,5 @@ export type { HealthModuleOptions, HealthProbe, ReadinessProbeOption } from './r
 export { applyReadinessRules } from './readiness.rules';
 export type { ProbeResult, ReadinessRules } from './readiness.rules';
 export { HealthIndicatorView, HealthLiveResponse, HealthReadyResponse } from './health.responses';
+export { StoreHealthIndicator } from './store-health.indicator';
+export type { ProbeDetails } from './store-health.indicator';

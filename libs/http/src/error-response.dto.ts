@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ErrorBody, FieldError } from './error-body';
+import { ErrorBody, FieldError } from './error-body.model';
 
 // The OpenAPI face of ErrorBody: every error answer of both apps has this schema.
 

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import { throwError, Observable } from 'rxjs';
-import { ErrorBody, FieldError } from './error-body';
+import { ErrorBody, FieldError } from './error-body.model';
 
 interface RequestLike {
   requestId?: string;

@@ -2,7 +2,7 @@ import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpErrorFilter } from './http-error.filter';
 import { RequestIdMiddleware } from './request-id.middleware';
-import { createValidationPipe } from './validation';
+import { createValidationPipe } from './validation.errors';
 
 /**
  * Import once in an app's root module: installs the validation pipe, the error-body filter

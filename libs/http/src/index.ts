@@ -1,5 +1,5 @@
-export type { ErrorBody, FieldError } from './error-body';
-export { createValidationPipe, InvalidInputException, toFieldErrors } from './validation';
+export type { ErrorBody, FieldError } from './error-body.model';
+export { createValidationPipe, InvalidInputException, toFieldErrors } from './validation.errors';
 export { HttpErrorFilter, toErrorBody } from './http-error.filter';
 export { RequestIdMiddleware, REQUEST_ID_HEADER, assignRequestId } from './request-id.middleware';
 export { ReqMeta, requestMetaOf } from './request-meta.decorator';
@@ -7,5 +7,6 @@ export type { RequestMeta } from './request-meta.decorator';
 export { SmartgridHttpModule } from './http.module';
 export { ErrorResponse, FieldErrorView } from './error-response.dto';
 export { ApiErrors } from './api-errors.decorator';
-export { CONTENT_SECURITY_POLICY, securityHeaders } from './security-headers';
-export type { HeadersMiddleware } from './security-headers';
+export { CONTENT_SECURITY_POLICY, securityHeaders } from './security.headers';
+export type { HeadersMiddleware } from './security.headers';
+export { ContractId, PageLimit, PRINTABLE } from './fields.decorators';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { appFlags } from '@smartgrid/config';
 import { BacklogReplayer } from './backlog/backlog-replayer.service';
 import { BacklogService } from './backlog/backlog.service';
-import { StoreHealth } from './health/store-health';
+import { StoreHealth } from './health/store.health';
 import { HybridStorageService } from './hybrid-storage.service';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettingsOverrides, resolveSettings } from './hybrid-storage.settings';
 import { BACKLOG_STORES } from './ports/backlog-store.port';

@@ -1,17 +1,17 @@
 import { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from '@smartgrid/testing';
 import { BacklogReplayer } from './backlog/backlog-replayer.service';
 import { BacklogService } from './backlog/backlog.service';
-import type { SensorReading, MeterReading } from './domain/readings';
-import { StorageReadError, StorageUnavailableError } from './errors';
+import type { SensorReading, MeterReading } from './domain/readings.model';
+import { StorageReadError, StorageUnavailableError } from './storage.errors';
 import { HybridStorageService } from './hybrid-storage.service';
 import { resolveSettings } from './hybrid-storage.settings';
 import type { SensorMetadata, SensorMetadataStore } from './ports/sensor-metadata-store.port';
-import { StoreHealth } from './health/store-health';
+import { StoreHealth } from './health/store.health';
 import { StorageSyncService } from './sync/storage-sync.service';
 import { QuarantineService } from './quarantine/quarantine.service';
 import { HybridReader } from './reads/hybrid-reader.service';
 import { HybridWriter } from './writes/hybrid-writer.service';
-import { ReadingValidationError } from './validation/reading-validation';
+import { ReadingValidationError } from './validation/reading.validation';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BacklogStatus } from './backlog/backlog.service';
-import type { MeterReading, MeterReadingRecord, ReadSource, SensorReading, SensorReadingRecord, StoreName, WriteTarget } from './domain/readings';
+import type { MeterReading, MeterReadingRecord, ReadSource, SensorReading, SensorReadingRecord, StoreName, WriteTarget } from './domain/readings.model';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from './hybrid-storage.settings';
 import { TIME_SERIES_STORES, TimeSeriesStore } from './ports/time-series-store.port';
 import { HybridReader, PageOptions, ReadOptions, ReadPage, ReadResult } from './reads/hybrid-reader.service';

@@ -1,4 +1,4 @@
-import type { WriteTarget } from './domain/readings';
+import type { WriteTarget } from './domain/readings.model';
 
 export interface ReplaySettings {
   /** Run the replayer on a timer (the CLI and some tests drive it by hand instead). */

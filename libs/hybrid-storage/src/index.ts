@@ -14,14 +14,14 @@ export type {
   QuarantineStatus,
   QuarantineTargetSummary,
 } from './quarantine/quarantine.service';
-export { writeAcceptedRows } from './quarantine/refused-rows';
-export type { RefusedRow } from './quarantine/refused-rows';
+export { writeAcceptedRows } from './quarantine/refused-rows.splitter';
+export type { RefusedRow } from './quarantine/refused-rows.splitter';
 export { DEFAULT_SETTINGS, HYBRID_STORAGE_SETTINGS, resolveSettings } from './hybrid-storage.settings';
 export type { HybridStorageSettings, HybridStorageSettingsOverrides, ReplaySettings } from './hybrid-storage.settings';
-export { isRefusal, messageOf, StorageReadError, StorageUnavailableError, StoreNotReadyError, StoreRefusedError, StoreTimeoutError, withTimeout } from './errors';
-export type { StoreOutcome } from './errors';
+export { isRefusal, messageOf, StorageReadError, StorageUnavailableError, StoreNotReadyError, StoreRefusedError, StoreTimeoutError, withTimeout } from './storage.errors';
+export type { StoreOutcome } from './storage.errors';
 export * from './ports';
-export { READ_SOURCES, STORE_NAMES, WRITE_TARGETS, DAY_MS, dedupeByKey, utcDayStart, utcDaysBetween } from './domain/readings';
+export { READ_SOURCES, STORE_NAMES, WRITE_TARGETS, DAY_MS, dedupeByKey, utcDayStart, utcDaysBetween } from './domain/readings.model';
 export type {
   GeoPoint,
   MeterReading,
@@ -33,7 +33,7 @@ export type {
   Stamped,
   StoreName,
   WriteTarget,
-} from './domain/readings';
+} from './domain/readings.model';
 export {
   checkMeterReading,
   checkSensorReading,
@@ -46,12 +46,12 @@ export {
   validateMeterReading,
   validateMetadata,
   validateSensorReading,
-} from './validation/reading-validation';
-export type { Validated, ValidationReason } from './validation/reading-validation';
-export { decodeBacklogRows, encodeBacklogRows } from './backlog/backlog-codec';
-export { StoreHealth } from './health/store-health';
-export { StoreConnection } from './health/store-connection';
-export type { StoreDownState } from './health/store-health';
+} from './validation/reading.validation';
+export type { Validated, ValidationReason } from './validation/reading.validation';
+export { decodeBacklogRows, encodeBacklogRows } from './backlog/backlog.codec';
+export { StoreHealth } from './health/store.health';
+export { StoreConnection } from './health/store.connection';
+export type { StoreDownState } from './health/store.health';
 export { BacklogService } from './backlog/backlog.service';
 export type { AppendedBacklog, BacklogStatus, BacklogTargetSummary } from './backlog/backlog.service';
 export { BacklogReplayer } from './backlog/backlog-replayer.service';
@@ -66,4 +66,4 @@ export type {
   StoreDaySummary,
   SyncProgress,
 } from './sync/storage-sync.service';
-export { rowsChecksum } from './sync/checksum';
+export { rowsChecksum } from './sync/rows.checksum';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { kafkaConfig } from '@smartgrid/config';
 import { Producer } from 'kafkajs';
 import { KAFKA_PRODUCER } from './kafka.constants';
-import { prefixedTopic, TOPICS } from './topics';
+import { prefixedTopic, TOPICS } from './kafka.topics';
 
 /** One audited action, as the `audit-events` contract carries it to user-management. */
 export interface AuditEventInput {

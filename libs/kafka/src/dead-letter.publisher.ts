@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IHeaders, Message, Producer } from 'kafkajs';
 import { KAFKA_PRODUCER } from './kafka.constants';
-import { dlqTopic } from './topics';
+import { dlqTopic } from './kafka.topics';
 
 /** A consumed record as it came off the broker (topic is the real, prefixed name). */
 export interface DeadLetterSource {

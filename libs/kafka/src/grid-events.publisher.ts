@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { kafkaConfig } from '@smartgrid/config';
 import { Producer } from 'kafkajs';
 import { KAFKA_PRODUCER } from './kafka.constants';
-import { prefixedTopic, TOPICS } from './topics';
+import { prefixedTopic, TOPICS } from './kafka.topics';
 
 /** One grid event, as the `grid-events` contract carries it (snake_case on the wire). */
 export interface GridEventInput {

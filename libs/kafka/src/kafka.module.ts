@@ -10,8 +10,8 @@ import { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, KAFKA_PRODUCER } from 
 import { KafkaHealthIndicator } from './kafka.health';
 import { buildKafkaJsConfig } from './kafka.options';
 import type { KafkaModuleOptions } from './kafka.options';
-import { ensureTopics, withDlqTwins } from './topic-admin';
-import { prefixedTopic } from './topics';
+import { ensureTopics, withDlqTwins } from './topic.admin';
+import { prefixedTopic } from './kafka.topics';
 
 /** Disconnects the producer and admin client when the app shuts down. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Controller, ForbiddenException, Get, Header, HttpException, Inject, Not
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Registry } from 'prom-client';
-import { metricsAccess, MetricsExposure } from './metrics-access';
+import { metricsAccess, MetricsExposure } from './metrics-access.policy';
 import { METRICS_EXPOSURE, METRICS_REGISTRY } from './metrics.constants';
 
 function refusal(status: 401 | 403 | 404, message: string): HttpException {

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Counter, Registry } from 'prom-client';
 import request from 'supertest';
-import { metricsAccess } from './metrics-access';
+import { metricsAccess } from './metrics-access.policy';
 import { METRICS_REGISTRY } from './metrics.constants';
 import { MetricsModule } from './metrics.module';
 

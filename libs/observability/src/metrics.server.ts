@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { metricsAccess, MetricsExposure } from './metrics-access';
+import { metricsAccess, MetricsExposure } from './metrics-access.policy';
 import { METRICS_EXPOSURE, METRICS_REGISTRY } from './metrics.constants';
 
 /** Headers of every answer of the metrics listener (it serves no page, so nothing may load). */

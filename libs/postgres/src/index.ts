@@ -1,11 +1,11 @@
 export { PostgresModule } from './postgres.module';
 export { PostgresHealthIndicator } from './postgres.health';
-export { PostgresConnection } from './postgres-connection';
+export { PostgresConnection } from './postgres.connection';
 export { buildTypeOrmOptions, MigrationRunError } from './postgres.options';
 export type { PostgresModuleOptions, PostgresConfig } from './postgres.options';
-export { migratorFor, runMigrationsLocked } from './migration-runner';
-export { applyGrants } from './grants';
-export type { PostgresGrants, TablePrivilege } from './grants';
+export { migratorFor, runMigrationsLocked } from './migration.runner';
+export { applyGrants } from './postgres.grants';
+export type { PostgresGrants, TablePrivilege } from './postgres.grants';
 export { MIGRATIONS_TABLE } from './postgres.constants';
 export { foundationMigrations } from './foundation/migrations';
 export * from './audit';

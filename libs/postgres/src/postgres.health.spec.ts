@@ -1,5 +1,5 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { PostgresConnection } from './postgres-connection';
+import type { PostgresConnection } from './postgres.connection';
 import { PostgresHealthIndicator } from './postgres.health';
 
 function indicator(query: (sql: string) => Promise<unknown>, healthTimeoutMs = 200, ready = true): PostgresHealthIndicator {

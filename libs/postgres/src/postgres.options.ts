@@ -1,7 +1,7 @@
 import type { ConfigType } from '@nestjs/config';
 import type { postgresConfig } from '@smartgrid/config';
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import type { PostgresGrants } from './grants';
+import type { PostgresGrants } from './postgres.grants';
 import { MIGRATIONS_TABLE } from './postgres.constants';
 
 export interface PostgresModuleOptions {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CustomerListQuery, Page } from './listing/list-query';
-import { paged } from './listing/pages';
+import type { CustomerListQuery, Page } from './listing/list-query.model';
+import { paged } from './listing/listing.pages';
 import { CUSTOMERS_STORE, CustomersStore } from './ports/customers-store.port';
 import { RegistryNotFoundError } from './registry.errors';
 import type { Change, Customer, CustomerChanges, NewCustomer } from './registry.model';

@@ -3,15 +3,15 @@
 // @smartgrid/mongo).
 export * from './registry.model';
 export { RegistryConflictError, RegistryError, RegistryHasHistoryError, RegistryInputError, RegistryNotFoundError, RegistryStoreUnavailableError } from './registry.errors';
-export { lifecycleChanges, UNREGISTERED } from './lifecycle';
-export type { LifecycleRequest } from './lifecycle';
-export * from './listing/list-query';
-export { decodeCursor, encodeCursor } from './listing/cursor';
+export { lifecycleChanges, UNREGISTERED } from './registry.lifecycle';
+export type { LifecycleRequest } from './registry.lifecycle';
+export * from './listing/list-query.model';
+export { decodeCursor, encodeCursor } from './listing/listing.cursor';
 export {
   MAX_META_FILTERS, MAX_RADIUS_M, META_PREFIX, metaValueVariants, parseBbox, parseIsoDurationMs, parseNear, parseSort, parseStatusList, splitMetaFilters,
-} from './listing/query-params';
-export { applyMergePatch, checkMetadata, DEVICE_ACTOR, deviceKey, sameMetadata, viewOf } from './metadata/device-metadata';
-export type { DeviceRef, Metadata, MetadataDocument, MetadataView } from './metadata/device-metadata';
+} from './listing/query-params.parser';
+export { applyMergePatch, checkMetadata, DEVICE_ACTOR, deviceKey, sameMetadata, viewOf } from './metadata/device-metadata.model';
+export type { DeviceRef, Metadata, MetadataDocument, MetadataView } from './metadata/device-metadata.model';
 export { DeviceMetadataService } from './metadata/device-metadata.service';
 export type { InboxDrainReport } from './metadata/device-metadata.service';
 export { CustomersService } from './customers.service';

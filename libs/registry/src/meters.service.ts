@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { lifecycleChanges, UNREGISTERED } from './lifecycle';
-import type { MeterListQuery, Page } from './listing/list-query';
-import { paged } from './listing/pages';
+import { lifecycleChanges, UNREGISTERED } from './registry.lifecycle';
+import type { MeterListQuery, Page } from './listing/list-query.model';
+import { paged } from './listing/listing.pages';
 import { DeviceMetadataService } from './metadata/device-metadata.service';
 import { METERS_STORE, MetersStore } from './ports/meters-store.port';
 import { RegistryNotFoundError } from './registry.errors';

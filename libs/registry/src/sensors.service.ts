@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { lifecycleChanges, UNREGISTERED } from './lifecycle';
-import type { Page, SensorListQuery } from './listing/list-query';
-import { paged } from './listing/pages';
+import { lifecycleChanges, UNREGISTERED } from './registry.lifecycle';
+import type { Page, SensorListQuery } from './listing/list-query.model';
+import { paged } from './listing/listing.pages';
 import { DeviceMetadataService } from './metadata/device-metadata.service';
 import { SENSORS_STORE, SensorsStore } from './ports/sensors-store.port';
 import { RegistryInputError, RegistryNotFoundError } from './registry.errors';

@@ -1,14 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import { MAX_READ_LIMIT, SERIES_STEPS, SeriesStep } from '@smartgrid/hybrid-storage';
+import { ContractId, PageLimit } from '@smartgrid/http';
 
 /** `:id` of a sensor, meter or customer: 1–128 printable characters. */
 export class IdParams {
-  @ApiProperty({ description: 'Sensor, meter or customer id (1-128 characters)', example: 'S-1001' })
-  @IsString()
-  @Length(1, 128)
-  @Matches(/^[^\u0000-\u001f\u007f]+$/, { message: 'id must not contain control characters' })
+  @ContractId({ description: 'Sensor, meter or customer id (1-128 characters)', example: 'S-1001' })
   id!: string;
 }
 
@@ -32,12 +29,7 @@ export class ReadingsQuery extends TimeRangeQuery {
   @IsIn(['auto', 'postgres', 'cassandra'])
   source?: 'auto' | 'postgres' | 'cassandra';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_READ_LIMIT, default: 1000, description: 'Readings per JSON page, newest first (ndjson and csv stream the whole range)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_READ_LIMIT)
+  @PageLimit(MAX_READ_LIMIT, { default: 1000, description: 'Readings per JSON page, newest first (ndjson and csv stream the whole range)' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous JSON page: walks the range page by page from the same store' })

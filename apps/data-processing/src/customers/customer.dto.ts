@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
-import { PRINTABLE, RegistryListQueryDto, StatusField } from '../registry/registry.dto';
+import { RegistryListQueryDto, StatusField } from '../registry/registry.dto';
+import { ContractId } from '@smartgrid/http';
 
 export class ContactDto {
   @ApiPropertyOptional({ example: 'Arta Hoxha' }) @IsOptional() @IsString() @Length(1, 200) name?: string;
@@ -10,10 +11,7 @@ export class ContactDto {
 }
 
 export class CreateCustomerDto extends StatusField {
-  @ApiProperty({ description: 'Customer id as meter readings carry it (1-128 printable characters)', example: 'C-301' })
-  @IsString()
-  @Length(1, 128)
-  @Matches(PRINTABLE, { message: 'id must not contain control characters' })
+  @ContractId({ description: 'Customer id as meter readings carry it (1-128 printable characters)', example: 'C-301' })
   id!: string;
 
   @ApiPropertyOptional({ nullable: true, example: 'Hoxha household' }) @IsOptional() @IsString() @Length(1, 200) name?: string | null;

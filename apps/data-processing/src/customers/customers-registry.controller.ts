@@ -1,17 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
-import { RegistryAudit } from '../registry/registry-audit';
-import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
-import { baseListQuery } from '../registry/registry-listing';
+import { RegistryAudit } from '../registry/registry.audit';
+import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { baseListQuery } from '../registry/registry-listing.query';
 import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomerPage, CustomerView } from './customers-registry.responses';
@@ -20,11 +14,7 @@ import { CustomerPage, CustomerView } from './customers-registry.responses';
  * The customer registry: viewers list and read; operators register, change and delete (only a
  * customer that never had a meter or consumption). Every change is audited.
  */
-@ApiTags('customers')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
-@UseInterceptors(RegistryErrorsInterceptor)
-@Controller('api/customers')
+@RegistryController('customers')
 export class CustomersRegistryController {
   constructor(
     private readonly customers: CustomersService,
@@ -32,8 +22,7 @@ export class CustomersRegistryController {
   ) {}
 
   @Get()
-  @Roles(Role.Viewer)
-  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
+  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
   @ApiOperation({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' })
   @ApiRegistryListing(CustomerListQueryDto, CustomerPage)
   async list(@RegistryQuery(new RegistryListQueryPipe(CustomerListQueryDto, false)) req: ListRequest<CustomerListQueryDto>): Promise<CustomerPage> {
@@ -42,13 +31,7 @@ export class CustomersRegistryController {
   }
 
   @Post()
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input; fields names it',
-    403: 'Role below operator',
-    409: 'A registered customer with this id exists',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input; fields names it', 409: 'A registered customer with this id exists' })
   @ApiOperation({ summary: 'Register a customer, or complete one first named by a reading (status unregistered)' })
   @ApiCreatedResponse({ type: CustomerView })
   async create(@Body() body: CreateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
@@ -58,8 +41,7 @@ export class CustomersRegistryController {
   }
 
   @Get(':id')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such customer' })
+  @RegistryRead({ 404: 'No such customer' })
   @ApiOperation({ summary: 'One customer' })
   @ApiOkResponse({ type: CustomerView })
   get(@Param() p: RegistryIdParams): Promise<CustomerView> {
@@ -67,13 +49,7 @@ export class CustomersRegistryController {
   }
 
   @Patch(':id')
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input; fields names it',
-    403: 'Role below operator',
-    404: 'No such customer',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such customer' })
   @ApiOperation({ summary: 'Change a customer (given fields; null clears)' })
   @ApiOkResponse({ type: CustomerView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
@@ -84,13 +60,7 @@ export class CustomersRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({
-    403: 'Role below operator',
-    404: 'No such customer',
-    409: 'The customer has meter assignments or consumption: set its status instead',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 404: 'No such customer', 409: 'The customer has meter assignments or consumption: set its status instead' })
   @ApiOperation({ summary: 'Delete a customer without history (a mistaken registration)' })
   @ApiOkResponse({ type: CustomerView, description: 'The deleted customer' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {

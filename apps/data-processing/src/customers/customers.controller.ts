@@ -1,20 +1,15 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@smartgrid/auth';
-import { ApiErrors } from '@smartgrid/http';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AGGREGATES_STORE, AggregatesStore } from '@smartgrid/hybrid-storage';
+import { ViewerController } from '../common/api-routes.decorators';
 import { ConsumptionQuery, IdParams } from '../common/query.dto';
-import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range';
+import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range.query';
 import { ConsumptionResponse } from './customers.responses';
 
 export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;
 export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
 
-@ApiTags('customers')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 403: 'Role below viewer' })
-@Roles(Role.Viewer)
-@Controller('api/customers')
+@ViewerController('customers')
 export class CustomersController {
   constructor(@Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore) {}
 

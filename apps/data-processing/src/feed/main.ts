@@ -19,7 +19,7 @@
 import { kafkaConfig, validateEnvironment, ConfigValidationError } from '@smartgrid/config';
 import { buildKafkaJsConfig, ensureTopics, prefixedTopic, TOPICS, withDlqTwins } from '@smartgrid/kafka';
 import { CompressionTypes, Kafka, Partitioners } from 'kafkajs';
-import { FeedOptions, runFeed } from './feed';
+import { FeedOptions, runFeed } from './feed.producer';
 
 export class UsageError extends Error {}
 

@@ -13,7 +13,7 @@ import type { SideOutput } from '@smartgrid/kafka';
 import type { IHeaders } from 'kafkajs';
 import { IngestMetrics } from '../metrics/ingest.metrics';
 import { INGEST_SETTINGS, IngestSettings } from './ingest.settings';
-import { decodeMeterMessage, decodeSensorMessage, Decoded, describeRejection, Rejection } from './reading-decoder';
+import { decodeMeterMessage, decodeSensorMessage, Decoded, describeRejection, Rejection } from './reading.decoder';
 
 export type IngestKind = 'sensor' | 'meter';
 

@@ -1,5 +1,5 @@
 import { ConfigValidationError } from '@smartgrid/config';
-import { DEFAULT_MAX_MESSAGE_BYTES } from './reading-decoder';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './reading.decoder';
 
 export interface IngestSettings {
   /** Run the Kafka consumer, i.e. connect the Nest Kafka transport (off for API-only instances and some tests). */

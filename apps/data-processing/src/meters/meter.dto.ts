@@ -1,28 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsISO8601, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
-import { DeviceListQueryDto, ISO, ISO_DATE_TIME, LocationDto, PRINTABLE, StatusField } from '../registry/registry.dto';
+import { IsDefined, IsISO8601, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { DeviceFieldsDto, DeviceListQueryDto, ISO } from '../registry/registry.dto';
+import { ContractId } from '@smartgrid/http';
 
-/** POST /api/meters: register a meter (or complete one first seen in a reading). */
-export class CreateMeterDto extends StatusField {
-  @ApiProperty({ description: 'Meter id as readings carry it (1-128 printable characters)', example: 'M-2001' })
-  @IsString()
-  @Length(1, 128)
-  @Matches(PRINTABLE, { message: 'id must not contain control characters' })
-  id!: string;
-
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string | null;
+/** The fields of a meter an operator sets, on registration and on change (null clears). */
+class MeterFieldsDto extends DeviceFieldsDto {
   @ApiPropertyOptional({ nullable: true, example: 'LGZ-E450-0012345' }) @IsOptional() @IsString() @Length(1, 128) serial?: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'E450' }) @IsOptional() @IsString() @Length(1, 128) model?: string | null;
+}
 
-  @ApiPropertyOptional({ type: LocationDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocationDto)
-  location?: LocationDto | null;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) @IsOptional() @IsISO8601(ISO, ISO_DATE_TIME) installedAt?: string | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) @IsOptional() @IsISO8601(ISO, ISO_DATE_TIME) decommissionedAt?: string | null;
+/** POST /api/meters: register a meter (or complete one first seen in a reading). */
+export class CreateMeterDto extends MeterFieldsDto {
+  @ContractId({ description: 'Meter id as readings carry it (1-128 printable characters)', example: 'M-2001' })
+  id!: string;
 
   @ApiPropertyOptional({ description: 'Customer the meter belongs to since the beginning (its first assignment)', example: 'C-301' })
   @IsOptional()
@@ -32,20 +22,7 @@ export class CreateMeterDto extends StatusField {
 }
 
 /** PATCH /api/meters/:id: fields given change (null clears), others stay. Customers change through assignments. */
-export class UpdateMeterDto extends StatusField {
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(1, 128) serial?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Length(1, 128) model?: string | null;
-
-  @ApiPropertyOptional({ type: LocationDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocationDto)
-  location?: LocationDto | null;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) @IsOptional() @IsISO8601(ISO, ISO_DATE_TIME) installedAt?: string | null;
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) @IsOptional() @IsISO8601(ISO, ISO_DATE_TIME) decommissionedAt?: string | null;
-}
+export class UpdateMeterDto extends MeterFieldsDto {}
 
 /** POST /api/meters/:id/assignments. */
 export class CreateAssignmentDto {

@@ -1,18 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
-import { RegistryAudit } from '../registry/registry-audit';
-import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
-import { deviceListQuery, featureCollection, FeatureCollection } from '../registry/registry-listing';
+import { RegistryAudit } from '../registry/registry.audit';
+import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateAssignmentDto, CreateMeterDto, MeterListQueryDto, UpdateMeterDto } from './meter.dto';
@@ -23,11 +17,7 @@ import { AssignmentsResponse, assignmentsResponse, MeterDetailView, meterDetailV
  * change, assign and delete (only a meter without readings). Every change is audited; an
  * assignment change re-attributes the consumption it covers (recomputed in PostgreSQL).
  */
-@ApiTags('meters')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
-@UseInterceptors(RegistryErrorsInterceptor)
-@Controller('api/meters')
+@RegistryController('meters')
 export class MetersRegistryController {
   constructor(
     private readonly meters: MetersService,
@@ -35,8 +25,7 @@ export class MetersRegistryController {
   ) {}
 
   @Get()
-  @Roles(Role.Viewer)
-  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
+  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
   @ApiOperation({ summary: 'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson' })
   @ApiRegistryListing(MeterListQueryDto, MeterPage, FeatureCollectionView)
   async list(
@@ -45,21 +34,13 @@ export class MetersRegistryController {
   ): Promise<MeterPage | FeatureCollection> {
     const { query: q, meta } = req;
     const page = await this.meters.list(deviceListQuery(q, meta, METER_SORTS), q.cursor);
-    const items = page.items.map(meterView);
-    if (q.format === 'geojson') {
-      res.type('application/geo+json');
-      return featureCollection(items, page.nextCursor);
-    }
-    return { items, nextCursor: page.nextCursor };
+    return devicePage(page.items.map(meterView), page.nextCursor, q.format, res);
   }
 
   @Post()
-  @Roles(Role.Operator)
-  @ApiErrors({
+  @RegistryChange({
     400: 'Invalid input (an unknown customerId too); fields names it',
-    403: 'Role below operator',
     409: 'A registered meter with this id exists',
-    500: 'Carried out, but its audit event could not be published',
   })
   @ApiOperation({ summary: 'Register a meter (optionally for a customer, since the beginning), or complete one first seen in a reading' })
   @ApiCreatedResponse({ type: MeterDetailView })
@@ -73,8 +54,7 @@ export class MetersRegistryController {
   }
 
   @Get(':id')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such meter' })
+  @RegistryRead({ 404: 'No such meter' })
   @ApiOperation({ summary: 'One meter with its assignment history, customer mismatches and newest reading' })
   @ApiOkResponse({ type: MeterDetailView })
   async get(@Param() p: RegistryIdParams): Promise<MeterDetailView> {
@@ -82,13 +62,7 @@ export class MetersRegistryController {
   }
 
   @Patch(':id')
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input; fields names it',
-    403: 'Role below operator',
-    404: 'No such meter',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such meter' })
   @ApiOperation({ summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt' })
   @ApiOkResponse({ type: MeterDetailView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
@@ -100,13 +74,7 @@ export class MetersRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({
-    403: 'Role below operator',
-    404: 'No such meter',
-    409: 'The meter has readings (decommission it instead) or sensors attached',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 404: 'No such meter', 409: 'The meter has readings (decommission it instead) or sensors attached' })
   @ApiOperation({ summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)' })
   @ApiOkResponse({ type: MeterDetailView, description: 'The deleted meter' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
@@ -116,13 +84,7 @@ export class MetersRegistryController {
   }
 
   @Post(':id/assignments')
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input or unknown customerId; fields names it',
-    403: 'Role below operator',
-    404: 'No such meter',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input or unknown customerId; fields names it', 404: 'No such meter' })
   @ApiOperation({
     summary: 'Assign the meter to a customer from a date (until the next assignment); consumption since then is re-attributed, past days recomputed',
   })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STORE_NAMES, StoreName } from '@smartgrid/hybrid-storage';
-import { ReadFailureView } from '../sensors/sensors.responses';
+import { ReadingsAnswer } from '../common/readings.responses';
 
 // Response bodies of /api/meters.
 
@@ -24,16 +24,8 @@ export class MeterStepView {
 }
 
 /** A JSON page of register readings, or (with `step`) the range downsampled into buckets. */
-export class MeterReadingsResponse {
+export class MeterReadingsResponse extends ReadingsAnswer {
   @ApiProperty() meterId!: string;
-  @ApiProperty({ type: String, format: 'date-time', description: 'Start of the range (inclusive)' }) from!: Date;
-  @ApiProperty({ type: String, format: 'date-time', description: 'End of the range (exclusive)' }) to!: Date;
-  @ApiProperty({ enum: STORE_NAMES, description: 'Store that answered' }) source!: StoreName;
-  @ApiProperty({ type: [ReadFailureView], description: 'Stores tried first that could not answer' }) failed!: ReadFailureView[];
-  @ApiProperty({ description: 'Readings (or buckets) in this answer' }) count!: number;
   @ApiPropertyOptional({ type: [MeterReadingView], description: 'Newest first (without step)' }) readings?: MeterReadingView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last (without step)' })
-  nextCursor?: string | null;
-  @ApiPropertyOptional({ enum: ['1m', '5m', '15m', '1h', '1d'], description: 'The step of the buckets (with step)' }) step?: string;
   @ApiPropertyOptional({ type: [MeterStepView], description: 'Oldest first (with step)' }) buckets?: MeterStepView[];
 }

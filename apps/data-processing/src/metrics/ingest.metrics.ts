@@ -30,51 +30,16 @@ export class IngestMetrics {
     quarantine: QuarantineService,
   ) {
     const registers = [registry];
-    this.ingested = new Counter({
-      name: 'smartgrid_ingest_messages_ingested_total',
-      help: 'Kafka messages stored (durable in at least one store, offset then committed)',
-      labelNames: ['topic'],
-      registers,
-    });
-    this.rejected = new Counter({
-      name: 'smartgrid_ingest_messages_rejected_total',
-      help: 'Kafka messages refused and sent to the dead-letter topic, by reason code',
-      labelNames: ['topic', 'reason'],
-      registers,
-    });
-    this.batchSize = new Histogram({
-      name: 'smartgrid_ingest_batch_size',
-      help: 'Messages per consumed Kafka batch (one partition)',
-      labelNames: ['topic'],
-      buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000],
-      registers,
-    });
-    this.batchDuration = new Histogram({
-      name: 'smartgrid_ingest_batch_duration_seconds',
-      help: 'Time from receiving a batch to committing its offset',
-      labelNames: ['topic'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
-    this.storeWriteSeconds = new Histogram({
-      name: 'smartgrid_store_write_duration_seconds',
-      help: 'Latency of one batch write into one store',
-      labelNames: ['store', 'kind'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
-      registers,
-    });
-    this.storeWriteErrors = new Counter({
-      name: 'smartgrid_store_write_errors_total',
-      help: 'Batch writes a store failed (the rows went to the other store and the backlog)',
-      labelNames: ['store', 'kind'],
-      registers,
-    });
-    this.writeRetries = new Counter({
-      name: 'smartgrid_ingest_write_retries_total',
-      help: 'Batch write attempts that found no store able to take the rows (the consumer paused and retried)',
-      labelNames: ['topic'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets, registers });
+    this.ingested = counter('smartgrid_ingest_messages_ingested_total', 'Kafka messages stored (durable in at least one store, offset then committed)', ['topic']);
+    this.rejected = counter('smartgrid_ingest_messages_rejected_total', 'Kafka messages refused and sent to the dead-letter topic, by reason code', ['topic', 'reason']);
+    this.batchSize = histogram('smartgrid_ingest_batch_size', 'Messages per consumed Kafka batch (one partition)', ['topic'], [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000]);
+    this.batchDuration = histogram('smartgrid_ingest_batch_duration_seconds', 'Time from receiving a batch to committing its offset', ['topic'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+    this.storeWriteSeconds = histogram('smartgrid_store_write_duration_seconds', 'Latency of one batch write into one store', ['store', 'kind'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15]);
+    this.storeWriteErrors = counter('smartgrid_store_write_errors_total', 'Batch writes a store failed (the rows went to the other store and the backlog)', ['store', 'kind']);
+    this.writeRetries = counter('smartgrid_ingest_write_retries_total', 'Batch write attempts that found no store able to take the rows (the consumer paused and retried)', ['topic']);
     this.consumerLag = new Gauge({
       name: 'smartgrid_ingest_consumer_lag',
       help: 'Messages between the last processed offset and the high watermark, per partition',
@@ -99,26 +64,19 @@ export class IngestMetrics {
       pending ??= quarantine.status().finally(() => setTimeout(() => (pending = null), 1000).unref());
       return pending.catch(() => null);
     };
-    this.quarantineEntries = new Gauge({
-      name: 'smartgrid_storage_quarantine_entries',
-      help: 'Quarantine entries (rows a store refused, set aside), per store that refused them',
-      labelNames: ['target'],
-      registers,
-      async collect() {
-        const status = await quarantineStatus();
-        if (status) for (const [target, t] of Object.entries(status.targets)) this.set({ target }, t.entries);
-      },
-    });
-    this.quarantineRows = new Gauge({
-      name: 'smartgrid_storage_quarantine_rows',
-      help: 'Rows in quarantine, per store that refused them',
-      labelNames: ['target'],
-      registers,
-      async collect() {
-        const status = await quarantineStatus();
-        if (status) for (const [target, t] of Object.entries(status.targets)) this.set({ target }, t.rows);
-      },
-    });
+    const quarantineGauge = (name: string, help: string, value: (t: { entries: number; rows: number }) => number) =>
+      new Gauge<'target'>({
+        name,
+        help,
+        labelNames: ['target'],
+        registers,
+        async collect() {
+          const status = await quarantineStatus();
+          if (status) for (const [target, t] of Object.entries(status.targets)) this.set({ target }, value(t));
+        },
+      });
+    this.quarantineEntries = quarantineGauge('smartgrid_storage_quarantine_entries', 'Quarantine entries (rows a store refused, set aside), per store that refused them', (t) => t.entries);
+    this.quarantineRows = quarantineGauge('smartgrid_storage_quarantine_rows', 'Rows in quarantine, per store that refused them', (t) => t.rows);
     this.quarantineOldestSeconds = new Gauge({
       name: 'smartgrid_storage_quarantine_oldest_seconds',
       help: 'Age of the oldest quarantine entry (0 when there is none)',
@@ -128,12 +86,7 @@ export class IngestMetrics {
         if (status) this.set(Math.round((status.oldestAgeMs ?? 0) / 1000));
       },
     });
-    this.quarantined = new Counter({
-      name: 'smartgrid_storage_rows_refused_total',
-      help: 'Rows a store refused on the write path (set aside in quarantine, or dead-lettered when every store refused them)',
-      labelNames: ['store', 'kind'],
-      registers,
-    });
+    this.quarantined = counter('smartgrid_storage_rows_refused_total', 'Rows a store refused on the write path (set aside in quarantine, or dead-lettered when every store refused them)', ['store', 'kind']);
   }
 
   recordWrite(kind: 'sensor' | 'meter', result: Pick<WriteResult, 'outcomes'>): void {

@@ -1,19 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Put, Type, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiExtraModels,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSchema,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiConsumes, ApiOkResponse, ApiOperation, ApiSchema, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
-import { RegistryAudit } from './registry-audit';
+import { RegistryAudit } from './registry.audit';
+import { RegistryChange, RegistryRead } from './registry-routes.decorators';
 import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
 import { RegistryIdParams } from './registry.dto';
 import { MetadataResponse } from './registry.responses';
@@ -54,8 +45,7 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
     ) {}
 
     @Get(':id/metadata')
-    @Roles(Role.Viewer)
-    @ApiErrors({ 403: 'Role below viewer' })
+    @RegistryRead()
     @ApiOperation({ summary: `The ${kind}'s metadata document` })
     @ApiOkResponse({ type: MetadataResponse })
     async get(@Param() p: RegistryIdParams): Promise<MetadataResponse> {
@@ -63,12 +53,7 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
     }
 
     @Put(':id/metadata')
-    @Roles(Role.Operator)
-    @ApiErrors({
-      400: 'Not an object, or a key or value stores cannot hold (fields names the path)',
-      403: 'Role below operator',
-      500: 'Carried out, but its audit event could not be published',
-    })
+    @RegistryChange({ 400: 'Not an object, or a key or value stores cannot hold (fields names the path)' })
     @ApiOperation({ summary: `Replace the ${kind}'s metadata (the body is the new document)` })
     @ApiBody(METADATA_BODY)
     @ApiOkResponse({ type: MetadataResponse })
@@ -79,12 +64,7 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
     }
 
     @Patch(':id/metadata')
-    @Roles(Role.Operator)
-    @ApiErrors({
-      400: 'Not an object, or the result is not storable (fields names the path)',
-      403: 'Role below operator',
-      500: 'Carried out, but its audit event could not be published',
-    })
+    @RegistryChange({ 400: 'Not an object, or the result is not storable (fields names the path)' })
     @ApiOperation({ summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)` })
     @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
     @ApiBody(METADATA_BODY)

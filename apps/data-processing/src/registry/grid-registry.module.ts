@@ -5,7 +5,7 @@ import { REGISTRY_EVENT_SINK, RegistryModule } from '@smartgrid/registry';
 import { json } from 'express';
 import { MERGE_PATCH_TYPE } from './device-metadata.controller';
 import { GridEventsSink } from './grid-events.sink';
-import { RegistryAudit } from './registry-audit';
+import { RegistryAudit } from './registry.audit';
 import { DEFAULT_REGISTRY_SYNC, REGISTRY_SYNC_SETTINGS, RegistrySyncService } from './registry-sync.service';
 import { RegistryMetrics } from './registry.metrics';
 

@@ -1,16 +1,15 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable, PipeTransform, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { createValidationPipe, InvalidInputException } from '@smartgrid/http';
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ContractId, InvalidInputException, PRINTABLE, PageLimit, createValidationPipe } from '@smartgrid/http';
 import { MetaFilter, OPERATOR_STATUSES, OperatorStatus, RegistryInputError, splitMetaFilters } from '@smartgrid/registry';
 
 // Request shapes shared by the customers, meters and sensors registry routes.
 
 export const ISO = { strict: true, strictSeparator: true } as const;
 export const ISO_DATE_TIME = { message: '$property must be an ISO-8601 date-time with a zone' };
-// eslint-disable-next-line no-control-regex
-export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+export { PRINTABLE };
 export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
 
@@ -30,10 +29,7 @@ export class LocationDto {
 
 /** Registry ids follow the reading contract: 1–128 printable characters. */
 export class RegistryIdParams {
-  @ApiProperty({ description: 'Customer, meter or sensor id (1-128 printable characters)', example: 'S-1001' })
-  @IsString()
-  @Length(1, 128)
-  @Matches(PRINTABLE, { message: 'id must not contain control characters' })
+  @ContractId({ description: 'Customer, meter or sensor id (1-128 printable characters)', example: 'S-1001' })
   id!: string;
 }
 
@@ -42,6 +38,31 @@ export class StatusField {
   @IsOptional()
   @IsIn(OPERATOR_STATUSES)
   status?: OperatorStatus;
+}
+
+/** What an operator sets on any device (meter, sensor), on registration and on change; null clears. */
+export class DeviceFieldsDto extends StatusField {
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ type: LocationDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @TransformType(() => LocationDto)
+  location?: LocationDto | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @IsOptional()
+  @IsISO8601(ISO, ISO_DATE_TIME)
+  installedAt?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'Only with status decommissioned' })
+  @IsOptional()
+  @IsISO8601(ISO, ISO_DATE_TIME)
+  decommissionedAt?: string | null;
 }
 
 /** Query parameters every registry listing takes (plus `meta.<path>=` on devices). */
@@ -65,12 +86,7 @@ export class RegistryListQueryDto {
   @MaxLength(32)
   sort?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT })
-  @IsOptional()
-  @TransformType(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIST_LIMIT)
+  @PageLimit(MAX_LIST_LIMIT, { default: DEFAULT_LIST_LIMIT })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters and sort)' })

@@ -1,18 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res, UseInterceptors } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
-import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
+import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
 import type { Response } from 'express';
-import { RegistryAudit } from '../registry/registry-audit';
-import { RegistryErrorsInterceptor } from '../registry/registry-errors.interceptor';
-import { deviceListQuery, featureCollection, FeatureCollection } from '../registry/registry-listing';
+import { RegistryAudit } from '../registry/registry.audit';
+import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateSensorDto, SensorListQueryDto, UpdateSensorDto } from './sensor.dto';
@@ -22,11 +16,7 @@ import { SensorLatestResponse, sensorLatestResponse, SensorPage, SensorView, sen
  * The sensor registry: viewers list and read; operators register, change and delete (only a
  * sensor without readings: decommission the others). Every change is audited.
  */
-@ApiTags('sensors')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 503: 'PostgreSQL (the registry) does not answer' })
-@UseInterceptors(RegistryErrorsInterceptor)
-@Controller('api/sensors')
+@RegistryController('sensors')
 export class SensorsRegistryController {
   constructor(
     private readonly sensors: SensorsService,
@@ -34,8 +24,7 @@ export class SensorsRegistryController {
   ) {}
 
   @Get()
-  @Roles(Role.Viewer)
-  @ApiErrors({ 400: 'A filter is malformed; fields names it', 403: 'Role below viewer' })
+  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
   @ApiOperation({
     summary: 'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
   })
@@ -52,22 +41,11 @@ export class SensorsRegistryController {
       ...(q.site !== undefined ? { site: q.site } : {}),
     };
     const page = await this.sensors.list(query, q.cursor);
-    const items = page.items.map(sensorView);
-    if (q.format === 'geojson') {
-      res.type('application/geo+json');
-      return featureCollection(items, page.nextCursor);
-    }
-    return { items, nextCursor: page.nextCursor };
+    return devicePage(page.items.map(sensorView), page.nextCursor, q.format, res);
   }
 
   @Post()
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input; fields names it',
-    403: 'Role below operator',
-    409: 'A registered sensor with this id exists',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input; fields names it', 409: 'A registered sensor with this id exists' })
   @ApiOperation({ summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)' })
   @ApiCreatedResponse({ type: SensorView })
   async create(@Body() body: CreateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
@@ -82,8 +60,7 @@ export class SensorsRegistryController {
   }
 
   @Get(':id')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such sensor' })
+  @RegistryRead({ 404: 'No such sensor' })
   @ApiOperation({ summary: 'One sensor' })
   @ApiOkResponse({ type: SensorView })
   async get(@Param() p: RegistryIdParams): Promise<SensorView> {
@@ -91,8 +68,7 @@ export class SensorsRegistryController {
   }
 
   @Get(':id/latest')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such sensor' })
+  @RegistryRead({ 404: 'No such sensor' })
   @ApiOperation({ summary: 'The newest reading of a sensor and how long ago it was (kept as readings are written)' })
   @ApiOkResponse({ type: SensorLatestResponse })
   async latest(@Param() p: RegistryIdParams): Promise<SensorLatestResponse> {
@@ -101,13 +77,7 @@ export class SensorsRegistryController {
   }
 
   @Patch(':id')
-  @Roles(Role.Operator)
-  @ApiErrors({
-    400: 'Invalid input; fields names it',
-    403: 'Role below operator',
-    404: 'No such sensor',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such sensor' })
   @ApiOperation({ summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt' })
   @ApiOkResponse({ type: SensorView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
@@ -121,13 +91,7 @@ export class SensorsRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({
-    403: 'Role below operator',
-    404: 'No such sensor',
-    409: 'The sensor has readings: decommission it instead',
-    500: 'Carried out, but its audit event could not be published',
-  })
+  @RegistryChange({ 404: 'No such sensor', 409: 'The sensor has readings: decommission it instead' })
   @ApiOperation({ summary: 'Delete a sensor that has no readings (a mistaken registration)' })
   @ApiOkResponse({ type: SensorView, description: 'The deleted sensor' })
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {

@@ -1,13 +1,11 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Role, Roles } from '@smartgrid/auth';
-import { ApiErrors } from '@smartgrid/http';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, SensorReadingRecord } from '@smartgrid/hybrid-storage';
+import { ReadingsRoute, ViewerController } from '../common/api-routes.decorators';
 import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
-import { checkReadingsOptions, MAX_STEP_SPAN_MS, StreamColumns, streamReadings } from '../common/readings-output';
-import { toHttpError } from '../common/storage-http-errors';
-import { DAY, resolveRange } from '../common/time-range';
+import { answerReadings, StreamColumns } from '../common/readings.output';
+import { DAY, resolveRange } from '../common/time-range.query';
 import { SensorAggregatesResponse, SensorReadingsResponse, SensorReadingView } from './sensors.responses';
 
 function toView(x: SensorReadingRecord): SensorReadingView {
@@ -23,60 +21,26 @@ export const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
     `{"timestamp":"${x.timestamp.toISOString()}","value":${JSON.stringify(x.value)},"sensorType":${text(x.sensorType)}${x.unit !== undefined ? `,"unit":${text(x.unit)}` : ''},"source":"${x.source}"}`,
 };
 
-/** Readings may be asked for at most this far back in one request. */
-export const MAX_READINGS_SPAN_MS = 31 * DAY;
+/** Hourly and daily aggregates may be asked for at most this far back in one request. */
 export const MAX_HOURLY_SPAN_MS = 93 * DAY;
 export const MAX_DAILY_SPAN_MS = 3660 * DAY;
 
-@ApiTags('sensors')
-@ApiBearerAuth()
-@ApiErrors(400, 401, { 403: 'Role below viewer' })
-@Roles(Role.Viewer)
-@Controller('api/sensors')
+@ViewerController('sensors')
 export class SensorsController {
   constructor(
     private readonly storage: HybridStorageService,
     @Inject(AGGREGATES_STORE) private readonly aggregates: AggregatesStore,
   ) {}
 
-  @Get(':id/readings')
-  @ApiOperation({
-    summary:
-      'Readings of a sensor in [from, to), newest first (default: last 24 h, at most 31 days): a JSON page (limit, cursor), the whole range as NDJSON or CSV (format), or downsampled buckets (step)',
-  })
-  @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ type: SensorReadingsResponse })
-  @ApiErrors(503)
-  async readings(@Param() p: IdParams, @Query() q: ReadingsQuery, @Res() res: Response): Promise<void> {
-    checkReadingsOptions(q);
-    try {
-      if (q.step) {
-        const range = resolveRange(q.from, q.to, DAY, MAX_STEP_SPAN_MS[q.step]);
-        const buckets = await this.aggregates.sensorSteps(p.id, q.step, range.from, range.to);
-        const body: SensorReadingsResponse = { sensorId: p.id, ...range, source: 'postgres', failed: [], count: buckets.length, step: q.step, buckets };
-        res.json(body);
-        return;
-      }
-      const range = resolveRange(q.from, q.to, DAY, MAX_READINGS_SPAN_MS);
-      if (q.format === 'ndjson' || q.format === 'csv') {
-        await streamReadings(res, q.format, this.storage.streamSensorData(p.id, { ...range, source: q.source ?? 'auto' }), SENSOR_COLUMNS);
-        return;
-      }
-      const r = await this.storage.getSensorPage(p.id, { ...range, source: q.source ?? 'auto', limit: q.limit ?? 1000, cursor: q.cursor ?? null });
-      const body: SensorReadingsResponse = {
-        sensorId: p.id,
-        from: range.from,
-        to: range.to,
-        source: r.source,
-        failed: r.failed,
-        count: r.records.length,
-        readings: r.records.map(toView),
-        nextCursor: r.nextCursor,
-      };
-      res.json(body);
-    } catch (err) {
-      throw toHttpError(err);
-    }
+  @ReadingsRoute('Readings of a sensor', SensorReadingsResponse)
+  readings(@Param() p: IdParams, @Query() q: ReadingsQuery, @Res() res: Response): Promise<void> {
+    return answerReadings(res, 'sensorId', p.id, q, {
+      steps: (id, step, from, to) => this.aggregates.sensorSteps(id, step, from, to),
+      stream: (id, options) => this.storage.streamSensorData(id, options),
+      page: (id, options) => this.storage.getSensorPage(id, options),
+      view: toView,
+      columns: SENSOR_COLUMNS,
+    });
   }
 
   @Get(':id/aggregates')

@@ -1,12 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STORE_NAMES, StoreName } from '@smartgrid/hybrid-storage';
+import { ReadingsAnswer } from '../common/readings.responses';
 
-// Response bodies of /api/sensors (also the read-failure entry the meters route shares).
-
-export class ReadFailureView {
-  @ApiProperty({ enum: STORE_NAMES }) store!: StoreName;
-  @ApiProperty({ description: 'Why the store could not answer' }) error!: string;
-}
+// Response bodies of /api/sensors.
 
 export class SensorReadingView {
   @ApiProperty({ type: String, format: 'date-time' }) timestamp!: Date;
@@ -26,17 +22,9 @@ export class SensorStepView {
 }
 
 /** A JSON page of readings, or (with `step`) the range downsampled into buckets. */
-export class SensorReadingsResponse {
+export class SensorReadingsResponse extends ReadingsAnswer {
   @ApiProperty() sensorId!: string;
-  @ApiProperty({ type: String, format: 'date-time', description: 'Start of the range (inclusive)' }) from!: Date;
-  @ApiProperty({ type: String, format: 'date-time', description: 'End of the range (exclusive)' }) to!: Date;
-  @ApiProperty({ enum: STORE_NAMES, description: 'Store that answered' }) source!: StoreName;
-  @ApiProperty({ type: [ReadFailureView], description: 'Stores tried first that could not answer' }) failed!: ReadFailureView[];
-  @ApiProperty({ description: 'Readings (or buckets) in this answer' }) count!: number;
   @ApiPropertyOptional({ type: [SensorReadingView], description: 'Newest first (without step)' }) readings?: SensorReadingView[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last (without step)' })
-  nextCursor?: string | null;
-  @ApiPropertyOptional({ enum: ['1m', '5m', '15m', '1h', '1d'], description: 'The step of the buckets (with step)' }) step?: string;
   @ApiPropertyOptional({ type: [SensorStepView], description: 'Oldest first (with step)' }) buckets?: SensorStepView[];
 }
 

@@ -4,7 +4,7 @@ import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { messageOf, QuarantineEntryNotFoundError, QuarantineService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
-import { toHttpError } from '../common/storage-http-errors';
+import { toHttpError } from '../common/storage-errors.http';
 import { QuarantineIdParams, QuarantineQuery } from './quarantine.dto';
 import { QuarantineDiscardResponse, QuarantineEntryResponse, QuarantinePageResponse, QuarantineRetryResponse } from './quarantine.responses';
 

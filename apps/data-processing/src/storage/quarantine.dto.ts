@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PageLimit } from '@smartgrid/http';
 
 export const MAX_QUARANTINE_PAGE = 200;
 
@@ -10,12 +10,7 @@ export class QuarantineQuery {
   @IsIn(['postgres', 'cassandra'])
   target?: 'postgres' | 'cassandra';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_QUARANTINE_PAGE, default: 50, description: 'Entries per page, oldest first' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_QUARANTINE_PAGE)
+  @PageLimit(MAX_QUARANTINE_PAGE, { default: 50, description: 'Entries per page, oldest first' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

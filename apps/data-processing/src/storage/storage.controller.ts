@@ -5,8 +5,8 @@ import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { BacklogReplayer, messageOf, StorageSyncService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
 import { ReconcileQuery } from '../common/query.dto';
-import { toHttpError } from '../common/storage-http-errors';
-import { DAY, resolveRange } from '../common/time-range';
+import { toHttpError } from '../common/storage-errors.http';
+import { DAY, resolveRange } from '../common/time-range.query';
 import { StorageStatusService } from './storage-status.service';
 import { ReconcileResponse, ReplayReportResponse, StorageStatusResponse } from './storage.responses';
 

@@ -5,7 +5,7 @@ import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { adminPool, appRoleEnv, setupTestStack, TestStack } from '@smartgrid/testing';
 import { IHeaders, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import request from 'supertest';
-import { createApp, startApp, whenIngestAssigned } from '../../src/app';
+import { createApp, startApp, whenIngestAssigned } from '../../src/data-processing.app';
 
 export type Logical = typeof TOPICS.sensorData | typeof TOPICS.meterReadings;
 

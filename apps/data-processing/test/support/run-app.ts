@@ -4,7 +4,7 @@
  * is listening and the Kafka transport (ingest) owns its partitions. Run with
  * `node -r infra/runtime/register-ts.js apps/data-processing/test/support/run-app.ts`.
  */
-import { createApp, startApp, whenIngestAssigned } from '../../src/app';
+import { createApp, startApp, whenIngestAssigned } from '../../src/data-processing.app';
 
 async function main(): Promise<void> {
   const app = await createApp({ logger: ['error', 'warn', 'log'] });

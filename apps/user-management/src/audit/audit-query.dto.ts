@@ -1,14 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { ChainBreak } from '@smartgrid/audit';
+import { PageLimit } from '@smartgrid/http';
 
 /** ISO-8601 date-time with a zone (Z or ±hh:mm): a bound without one would be ambiguous. */
 export const ZONED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const DETAILS_PATH = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
 
-export class AuditQueryDto {
+/** How the audit log and its checkpoints are paged: newest first, `nextCursor` to go on. */
+export class AuditPageQueryDto {
+  @PageLimit(500, { default: 50 })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @Matches(/^[1-9]\d{0,15}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class AuditQueryDto extends AuditPageQueryDto {
   @ApiPropertyOptional({ description: 'Exact actor (username, or the actor of an audit-events message)' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(256)
   actor?: string;
@@ -37,13 +47,6 @@ export class AuditQueryDto {
   @IsOptional() @IsString() @MaxLength(256)
   metaValue?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @Matches(/^[1-9]\d{0,15}$/, { message: 'cursor must be the nextCursor of a previous page' })
-  cursor?: string;
 
   @ApiPropertyOptional({ enum: ['auto', 'mongodb', 'postgres'], default: 'auto', description: 'auto: MongoDB, with PostgreSQL for what MongoDB does not hold yet or when it is down' })
   @IsOptional() @IsIn(['auto', 'mongodb', 'postgres'])
@@ -115,15 +118,8 @@ export class CheckpointPage {
   @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next (older) page' }) nextCursor!: string | null;
 }
 
-export class CheckpointQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @Matches(/^[1-9]\d{0,15}$/, { message: 'cursor must be the nextCursor of a previous page' })
-  cursor?: string;
-}
+/** GET /audit/checkpoints: a page of checkpoints (the same paging as the audit log). */
+export class CheckpointQueryDto extends AuditPageQueryDto {}
 
 export class VerifyReportView {
   @ApiProperty() valid!: boolean;

@@ -46,20 +46,10 @@ export class AuditMetrics {
     this.verifySeconds = new Gauge({ name: 'smartgrid_audit_verify_duration_seconds', help: 'Duration of the last chain verification', registers });
     this.verifyValid = new Gauge({ name: 'smartgrid_audit_chain_valid', help: '1 when the last chain verification passed, 0 when it found a break', registers });
     this.verifiedEntries = new Gauge({ name: 'smartgrid_audit_verified_entries', help: 'Entries checked by the last chain verification', registers });
-    this.eventsConsumed = new Counter({
-      name: 'smartgrid_audit_events_consumed_total',
-      help: 'audit-events messages handled, by outcome (stored, duplicate, dead_lettered)',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.eventsConsumed = new Counter({ name: 'smartgrid_audit_events_consumed_total', help: 'audit-events messages handled, by outcome (stored, duplicate, dead_lettered)', labelNames: ['outcome'], registers });
     this.queries = new Counter({ name: 'smartgrid_audit_queries_total', help: 'Audit log queries by the store that answered', labelNames: ['source'], registers });
     this.checkpoints = new Counter({ name: 'smartgrid_audit_checkpoints_total', help: 'Signed audit checkpoints published and stored', registers });
     this.checkpointSeq = new Gauge({ name: 'smartgrid_audit_checkpoint_seq', help: 'Chain entry covered by the last signed checkpoint', registers });
-    this.logins = new Counter({
-      name: 'smartgrid_login_attempts_total',
-      help: 'Login attempts by outcome (success, invalid_credentials, disabled, throttled)',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.logins = new Counter({ name: 'smartgrid_login_attempts_total', help: 'Login attempts by outcome (success, invalid_credentials, disabled, throttled)', labelNames: ['outcome'], registers });
   }
 }

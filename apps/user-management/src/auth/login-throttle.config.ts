@@ -12,7 +12,7 @@ function positiveInt(name: string, fallback: number, max: number, min = 1): numb
 }
 
 /**
- * Failed-login throttling (see libs/users/src/login-throttle.ts): per (username, client
+ * Failed-login throttling (see libs/users/src/login-throttle.rules.ts): per (username, client
  * address) LOGIN_FREE_ATTEMPTS attempts, then a wait from LOGIN_DELAY_BASE_SECONDS doubling
  * to LOGIN_DELAY_MAX_SECONDS; a client address locked for LOGIN_LOCK_SECONDS after
  * LOGIN_MAX_FAILURES_PER_CLIENT failures (any usernames); a username guarded for

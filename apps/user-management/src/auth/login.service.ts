@@ -13,7 +13,7 @@ import { LoginDto, LoginResponse } from './login.dto';
 
 /**
  * Login: checks the throttle (per username and client address, per client, per username; see
- * libs/users/src/login-throttle.ts), verifies the password
+ * libs/users/src/login-throttle.rules.ts), verifies the password
  * (scrypt, with the same work for unknown usernames), refuses disabled accounts, issues the
  * access token, and audits every attempt.
  */

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Role } from '@smartgrid/auth';
 import { PASSWORD_MAX_LENGTH, USERNAME_PATTERN } from '@smartgrid/users';
+import { PageLimit } from '@smartgrid/http';
 
 const USERNAME_MESSAGE = 'username must be 3-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
 
@@ -45,8 +45,7 @@ export class UserIdParams {
 }
 
 export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @PageLimit(200, { default: 50 })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

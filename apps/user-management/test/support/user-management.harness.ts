@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { adminClient, appRoleEnv, setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApp, startApp } from '../../src/app';
+import { createApp, startApp } from '../../src/user-management.app';
 import { AuditMirrorService } from '../../src/audit/audit-mirror.service';
 
 export const ADMIN = { username: 'root.admin', password: 'Bootstrap-Admin-2026!' };

@@ -1,4 +1,4 @@
-import type { AuditCheckpoint } from '../checkpoint';
+import type { AuditCheckpoint } from '../checkpoint.model';
 
 /**
  * Where signed checkpoints are kept next to the chain (PostgreSQL, append-only). They are also

@@ -1,6 +1,6 @@
-import type { AuditEntry, ChainHead } from '../audit-entry';
-import type { AuditFilter } from '../audit-filter';
-import type { Transaction } from '../transaction';
+import type { AuditEntry, ChainHead } from '../audit-entry.model';
+import type { AuditFilter } from '../audit-filter.model';
+import type { Transaction } from '../transaction.port';
 
 export interface AppendOptions {
   /** Run inside the caller's transaction (e.g. together with the user change it records). */

@@ -1,5 +1,5 @@
-import type { AuditEntry } from '../audit-entry';
-import type { AuditFilter } from '../audit-filter';
+import type { AuditEntry } from '../audit-entry.model';
+import type { AuditFilter } from '../audit-filter.model';
 
 /**
  * The copy of the audit log in a document store (MongoDB): one document per entry, keyed by

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows, STORE_NAMES } from '@smartgrid/hybrid-storage';
 import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { Client, types } from 'cassandra-driver';
-import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
+import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
+import { statusByTarget } from './replication-entries.cql';
 
 const BUCKET_MS = 60_000;
 /** A bucket is closed (no append can still land in it) this long after its minute ends. */
@@ -130,29 +131,7 @@ export class CassandraBacklogStore implements BacklogStore {
 
   async status(): Promise<BacklogTargetStatus[]> {
     assertCassandraReady(this.connection);
-    const out: BacklogTargetStatus[] = [];
-    for (const target of STORE_NAMES.filter((s) => s !== this.location)) {
-      const s: BacklogTargetStatus = { target, entries: 0, rows: 0, oldestCreatedAt: null };
-      for (const bucket of await this.buckets(target)) {
-        const rs = await this.client.execute(
-          'SELECT COUNT(*) AS n, SUM(row_count) AS r FROM replication_backlog WHERE target = ? AND bucket = ?',
-          [target, bucket],
-          Q,
-        );
-        const row = rs.first();
-        const n = Number(row?.get('n') ?? 0);
-        if (n === 0) continue;
-        s.entries += n;
-        s.rows += Number(row?.get('r') ?? 0);
-        if (!s.oldestCreatedAt) {
-          // Buckets are visited oldest first, and ids are ordered by time within a bucket.
-          const [first] = await this.read(target, bucket, 1);
-          if (first) s.oldestCreatedAt = (first.get('id') as types.TimeUuid).getDate();
-        }
-      }
-      if (s.entries > 0) out.push(s);
-    }
-    return out;
+    return statusByTarget(this.client, 'replication_backlog', 'bucket', STORE_NAMES.filter((s) => s !== this.location), (target) => this.buckets(target));
   }
 
   private async buckets(target: StoreName): Promise<number[]> {

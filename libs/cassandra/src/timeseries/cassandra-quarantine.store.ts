@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows, STORE_NAMES } from '@smartgrid/hybrid-storage';
 import type { BacklogTargetStatus, NewQuarantineEntry, QuarantineEntry, QuarantineStore, StoreName } from '@smartgrid/hybrid-storage';
 import { Client, types } from 'cassandra-driver';
-import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
+import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
+import { statusByTarget } from './replication-entries.cql';
 import { dayBucket } from './cassandra-timeseries.store';
 
 const Q = { prepare: true } as const;
@@ -104,25 +105,7 @@ export class CassandraQuarantineStore implements QuarantineStore {
 
   async status(): Promise<BacklogTargetStatus[]> {
     assertCassandraReady(this.connection);
-    const out: BacklogTargetStatus[] = [];
-    for (const target of this.targets()) {
-      const s: BacklogTargetStatus = { target, entries: 0, rows: 0, oldestCreatedAt: null };
-      for (const day of await this.days(target)) {
-        const rs = await this.client.execute('SELECT COUNT(*) AS n, SUM(row_count) AS r FROM replication_quarantine WHERE target = ? AND day = ?', [target, day], Q);
-        const row = rs.first();
-        const n = Number(row?.get('n') ?? 0);
-        if (n === 0) continue;
-        s.entries += n;
-        s.rows += Number(row?.get('r') ?? 0);
-        if (!s.oldestCreatedAt) {
-          // Days are visited oldest first and ids are in time order within a day.
-          const first = (await this.client.execute('SELECT id FROM replication_quarantine WHERE target = ? AND day = ? LIMIT 1', [target, day], Q)).first();
-          if (first) s.oldestCreatedAt = (first.get('id') as types.TimeUuid).getDate();
-        }
-      }
-      if (s.entries > 0) out.push(s);
-    }
-    return out;
+    return statusByTarget(this.client, 'replication_quarantine', 'day', this.targets(), (target) => this.days(target));
   }
 
   private targets(): StoreName[] {

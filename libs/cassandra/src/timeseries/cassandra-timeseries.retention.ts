@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cassandraConfig } from '@smartgrid/config';
 import { Client } from 'cassandra-driver';
-import { CassandraConnection } from '../cassandra-connection';
+import { CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
 import { assertCqlIdentifier } from '../cassandra.options';
-import { HISTORY_TABLES } from './migrations';
+import { HISTORY_TABLES } from './timeseries.migrations';
 
 /**
  * Keeps the history tables' `default_time_to_live` equal to CASSANDRA_DEFAULT_TTL_SECONDS.

@@ -1,6 +1,6 @@
 import { dayBucket, daysDesc, monthBucket, monthsDesc } from './cassandra-timeseries.store';
-import { timeseriesCqlMigrations } from './migrations';
-import { sortMigrations } from '../cql-migrations';
+import { timeseriesCqlMigrations } from './timeseries.migrations';
+import { sortMigrations } from '../cql.migrations';
 
 describe('Cassandra time buckets', () => {
   it('buckets by UTC day and month', () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MeterReading, SensorReading, SeriesQuery, Stamped, TimeSeriesStore } from '@smartgrid/hybrid-storage';
 import { Client, concurrent, types } from 'cassandra-driver';
-import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
+import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
-import { cassandraRefusalsClassified } from './cassandra-refusal';
+import { cassandraRefusalsClassified } from './cassandra.refusal';
 import {
   CASSANDRA_TIMESERIES_OPTIONS,
   CassandraTimeseriesOptions,

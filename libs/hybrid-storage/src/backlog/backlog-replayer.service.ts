@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings';
-import { seriesOps } from '../domain/series';
-import { messageOf, withTimeout } from '../errors';
+import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
+import { seriesOps } from '../domain/series.model';
+import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { BacklogEntry, BacklogStore } from '../ports/backlog-store.port';
 import type { NewQuarantineEntry } from '../ports/quarantine-store.port';
 import { QuarantineService } from '../quarantine/quarantine.service';
-import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows';
+import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows.splitter';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
-import { StoreHealth } from '../health/store-health';
+import { StoreHealth } from '../health/store.health';
 import { BacklogService } from './backlog.service';
 
 const EMPTY_RECHECK_MS = 15_000;

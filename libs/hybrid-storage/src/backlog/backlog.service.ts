@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { StoreName } from '../domain/readings';
-import { STORE_NAMES } from '../domain/readings';
-import { messageOf, withTimeout } from '../errors';
+import type { StoreName } from '../domain/readings.model';
+import { STORE_NAMES } from '../domain/readings.model';
+import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import { BACKLOG_STORES, BacklogStore, BacklogTargetStatus, NewBacklogEntry } from '../ports/backlog-store.port';
 

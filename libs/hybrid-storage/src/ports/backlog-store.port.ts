@@ -1,4 +1,4 @@
-import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings';
+import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
 
 export type BacklogPayload =
   | { kind: 'sensor'; rows: Stamped<SensorReading>[] }

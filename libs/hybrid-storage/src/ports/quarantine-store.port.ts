@@ -1,4 +1,4 @@
-import type { StoreName } from '../domain/readings';
+import type { StoreName } from '../domain/readings.model';
 import type { BacklogPayload, BacklogTargetStatus } from './backlog-store.port';
 
 /** Rows `target` refused, set aside so that nothing behind them waits. */

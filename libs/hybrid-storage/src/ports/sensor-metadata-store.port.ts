@@ -1,4 +1,4 @@
-import type { GeoPoint } from '../domain/readings';
+import type { GeoPoint } from '../domain/readings.model';
 
 /** The latest known description of a sensor, as carried by its readings. */
 export interface SensorMetadata {

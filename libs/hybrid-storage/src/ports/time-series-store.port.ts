@@ -1,4 +1,4 @@
-import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings';
+import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
 
 /** Rows of one series in [from, to), newest first; no limit means every row. */
 export interface SeriesQuery {

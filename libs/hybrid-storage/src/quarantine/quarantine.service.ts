@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MeterReading, SensorReading, Stamped, STORE_NAMES, StoreName } from '../domain/readings';
-import { seriesOps } from '../domain/series';
-import { messageOf, withTimeout } from '../errors';
+import { MeterReading, SensorReading, Stamped, STORE_NAMES, StoreName } from '../domain/readings.model';
+import { seriesOps } from '../domain/series.model';
+import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { BacklogTargetStatus } from '../ports/backlog-store.port';
 import { NewQuarantineEntry, QUARANTINE_STORES, QuarantineEntry, QuarantineStore } from '../ports/quarantine-store.port';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
-import { ReadingValidationError } from '../validation/reading-validation';
-import { writeAcceptedRows } from './refused-rows';
+import { ReadingValidationError } from '../validation/reading.validation';
+import { writeAcceptedRows } from './refused-rows.splitter';
 
 /** A quarantine entry as operators see it: addressed by a public id, rows counted. */
 export interface QuarantineItem {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BacklogService, BacklogStatus } from '../backlog/backlog.service';
-import { MeterReading, MeterReadingRecord, READ_SOURCES, ReadSource, SensorReading, SensorReadingRecord, StoreName } from '../domain/readings';
-import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series';
-import { messageOf, StorageReadError, withTimeout } from '../errors';
-import { StoreHealth } from '../health/store-health';
+import { MeterReading, MeterReadingRecord, READ_SOURCES, ReadSource, SensorReading, SensorReadingRecord, StoreName } from '../domain/readings.model';
+import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series.model';
+import { messageOf, StorageReadError, withTimeout } from '../storage.errors';
+import { StoreHealth } from '../health/store.health';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
-import { checkOneOf, MAX_FUTURE_SKEW_MS, MAX_ID_LENGTH, ReadingValidationError } from '../validation/reading-validation';
+import { checkOneOf, MAX_FUTURE_SKEW_MS, MAX_ID_LENGTH, ReadingValidationError } from '../validation/reading.validation';
 
 export interface ReadOptions {
   /** Inclusive; ISO-8601, epoch ms or Date. Default: 24 hours before `to`. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MeterReading, SensorReading, SeriesKind, Stamped, StoreName, utcDaysBetween, DAY_MS } from '../domain/readings';
-import { seriesOps } from '../domain/series';
-import { ReadingValidationError } from '../validation/reading-validation';
+import { MeterReading, SensorReading, SeriesKind, Stamped, StoreName, utcDaysBetween, DAY_MS } from '../domain/readings.model';
+import { seriesOps } from '../domain/series.model';
+import { ReadingValidationError } from '../validation/reading.validation';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
-import { rowsChecksum } from './checksum';
+import { rowsChecksum } from './rows.checksum';
 
 type AnyReading = SensorReading | MeterReading;
 

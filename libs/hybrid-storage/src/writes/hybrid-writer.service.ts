@@ -1,18 +1,18 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BacklogService } from '../backlog/backlog.service';
 import type { AppendedBacklog } from '../backlog/backlog.service';
-import { dedupeByKey, MeterReading, SensorReading, Stamped, StoreName, WRITE_TARGETS, WriteTarget } from '../domain/readings';
-import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series';
-import { messageOf, StorageUnavailableError, StoreOutcome, withTimeout } from '../errors';
-import { StoreHealth } from '../health/store-health';
+import { dedupeByKey, MeterReading, SensorReading, Stamped, StoreName, WRITE_TARGETS, WriteTarget } from '../domain/readings.model';
+import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series.model';
+import { messageOf, StorageUnavailableError, StoreOutcome, withTimeout } from '../storage.errors';
+import { StoreHealth } from '../health/store.health';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { NewBacklogEntry } from '../ports/backlog-store.port';
 import type { NewQuarantineEntry } from '../ports/quarantine-store.port';
 import { SENSOR_METADATA_STORE, SensorMetadata, SensorMetadataStore } from '../ports/sensor-metadata-store.port';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { QuarantineService } from '../quarantine/quarantine.service';
-import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows';
-import { checkOneOf, ReadingValidationError } from '../validation/reading-validation';
+import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows.splitter';
+import { checkOneOf, ReadingValidationError } from '../validation/reading.validation';
 
 export interface WriteOptions {
   /** Default: `both` when USE_CASSANDRA is on, `postgres` otherwise. */

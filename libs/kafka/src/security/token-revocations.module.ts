@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { TokenRevocationsFeed, TokenRevocationsPublisher } from './token-revocations';
+import { TokenRevocationsFeed, TokenRevocationsPublisher } from './token-revocations.topic';
 
 /**
  * Revocable tokens over Kafka, for both apps: the feed fills the app's TokenRevocationList

@@ -1,5 +1,5 @@
 import { KafkaOptions, ServerKafka } from '@nestjs/microservices';
-import { prefixedTopic } from '../topics';
+import { prefixedTopic } from '../kafka.topics';
 
 export type KafkaTransportOptions = Required<KafkaOptions>['options'];
 

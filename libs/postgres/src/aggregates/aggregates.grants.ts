@@ -1,4 +1,4 @@
-import type { PostgresGrants } from '../grants';
+import type { PostgresGrants } from '../postgres.grants';
 
 /** data-processing's role on the trigger-maintained aggregates (the triggers run as the inserting role). */
 export const aggregatesGrants: PostgresGrants[] = [

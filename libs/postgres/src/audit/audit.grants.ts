@@ -1,4 +1,4 @@
-import type { PostgresGrants } from '../grants';
+import type { PostgresGrants } from '../postgres.grants';
 
 /**
  * user-management's role on the audit tables: append and read entries, never change or remove

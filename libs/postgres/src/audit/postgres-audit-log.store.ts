@@ -3,7 +3,7 @@ import {
   AppendOptions, AuditEntry, AuditEntryRejectedError, AuditFilter, AuditLogStore, ChainHead, GENESIS_HASH, Transaction,
 } from '@smartgrid/audit';
 import { DataSource, EntityManager } from 'typeorm';
-import { inPgTransaction, managerOf, PgTransaction, sqlState } from '../postgres-transaction';
+import { inPgTransaction, managerOf, PgTransaction, sqlState } from '../postgres.transaction';
 import { AUDIT_LOG_COLUMN_COUNT, AUDIT_LOG_COLUMNS, AUDIT_LOG_DETAILS_INDEX, AuditLogMapper, AuditLogRow } from './audit-log.mapper';
 
 // Stays well under PostgreSQL's 65535 bind parameters per statement.

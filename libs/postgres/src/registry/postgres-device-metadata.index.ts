@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { deviceKey } from '@smartgrid/registry';
 import type { DeviceMetadataIndex, DeviceKind, DeviceRef, DeviceState, InboxEntry, LockedWork, Metadata, MetadataCopy } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall } from './registry-errors';
+import { PostgresConnection } from '../postgres.connection';
+import { registryCall } from './registry.errors';
 
 const TABLE: Record<DeviceKind, string> = { sensor: 'sensors', meter: 'meters' };
 

@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Change,
-  ListResult,
-  Meter,
-  MeterAssignment,
-  MeterChanges,
-  MeterDetail,
-  MeterListQuery,
-  MetersStore,
-  NewMeter,
-  PendingMismatch,
-  RegistryConflictError,
-  RegistryHasHistoryError,
-  RegistryInputError,
-} from '@smartgrid/registry';
+import { Change, ListResult, Meter, MeterAssignment, MeterChanges, MeterDetail, MeterListQuery, MetersStore, NewMeter, PendingMismatch, RegistryConflictError, RegistryHasHistoryError, RegistryInputError } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall, PgViolation } from './registry-errors';
-import { ListingSpec, listingSql, pageOf, Params } from './registry-listing';
-import { AssignmentRow, locationColumns, MeterLatestRow, MeterRow, MismatchRow, pointSql, RegistryMapper } from './registry.mapper';
+import { PostgresConnection } from '../postgres.connection';
+import { PostgresRegistryStore } from './postgres-registry.store';
+import { PgViolation } from './registry.errors';
+import { deviceSorts, ListingSpec, listingSql, Params } from './registry-listing.query';
+import { AssignmentRow, locationColumns, MeterLatestRow, MeterRow, MismatchRow, RegistryMapper } from './registry.mapper';
 
 /** The customer a meter is assigned to now. */
 const CURRENT_CUSTOMER = (meter: string) =>
@@ -33,16 +20,8 @@ const LISTING: ListingSpec = {
   select: SELECT,
   alias: 'm',
   textColumns: ['m.id', 'm.name', 'm.serial'],
-  sorts: {
-    id: { expr: 'm.id', type: 'text' },
-    name: { expr: "COALESCE(m.name, '')", type: 'text' },
-    serial: { expr: "COALESCE(m.serial, '')", type: 'text' },
-    status: { expr: 'm.status', type: 'text' },
-    createdAt: { expr: 'm.created_at', type: 'timestamptz' },
-    updatedAt: { expr: 'm.updated_at', type: 'timestamptz' },
-    installedAt: { expr: "COALESCE(m.installed_at, '-infinity')", type: 'timestamptz' },
-    lastSeenAt: { expr: "COALESCE(l.ts, '-infinity')", type: 'timestamptz' },
-  },
+  sorts: { ...deviceSorts('m'), serial: { expr: "COALESCE(m.serial, '')", type: 'text' } },
+
 };
 
 const COLUMNS: Record<Exclude<keyof MeterChanges, 'location'>, string> = {
@@ -67,69 +46,40 @@ const MISMATCH_REPORTER_LOCK = 0x5247_4d4d; // 'RGMM'
  * assignment change re-attributes), `meter_latest` and `meter_customer_mismatches`.
  */
 @Injectable()
-export class PostgresMetersStore implements MetersStore {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly connection: PostgresConnection,
-  ) {}
+export class PostgresMetersStore extends PostgresRegistryStore<MeterDetail, MeterChanges> implements MetersStore {
+  constructor(dataSource: DataSource, connection: PostgresConnection) {
+    super('meter', 'meters', dataSource, connection, explain);
+  }
 
   register(meter: NewMeter, actor: string): Promise<Change<MeterDetail>> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.detail(em, meter.id, true);
-        if (before && before.status !== 'unregistered') throw new RegistryConflictError('meter', meter.id);
-        const { id, customerId, ...fields } = meter;
-        if (!before) {
-          const inserted: { id: string }[] = await em.query('INSERT INTO meters (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [id]);
-          if (inserted.length === 0) throw new RegistryConflictError('meter', id);
-        }
+    const { id, customerId, ...fields } = meter;
+    return this.registerRecord(
+      id,
+      (em) => em.query('INSERT INTO meters (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [id]),
+      async (em, before) => {
         await this.update(em, id, fields);
-        if (customerId !== undefined) {
-          const assigned = before?.assignments ?? [];
-          if (assigned.length === 0) {
-            await this.insertAssignment(em, id, customerId, null, actor);
-          } else if (before?.customerId !== customerId) {
-            throw new RegistryInputError('customerId', `the meter is assigned to ${before?.customerId ?? 'no customer'} now; move it with POST /api/meters/${id}/assignments`);
-          }
+        if (customerId === undefined) return;
+        if ((before?.assignments ?? []).length === 0) {
+          await this.insertAssignment(em, id, customerId, null, actor);
+        } else if (before?.customerId !== customerId) {
+          throw new RegistryInputError('customerId', `the meter is assigned to ${before?.customerId ?? 'no customer'} now; move it with POST /api/meters/${id}/assignments`);
         }
-        return { before, after: await this.detail(em, id, false) };
-      }),
-    );
-  }
-
-  get(id: string): Promise<MeterDetail | null> {
-    return this.call(() => this.detail(this.dataSource.manager, id, false));
-  }
-
-  modify(id: string, decide: (current: MeterDetail) => MeterChanges): Promise<Change<MeterDetail> | null> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.detail(em, id, true);
-        if (!before) return null;
-        const changed = await this.update(em, id, decide(before));
-        return { before, after: changed ? await this.detail(em, id, false) : before };
-      }),
+      },
     );
   }
 
   remove(id: string): Promise<MeterDetail | null> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.detail(em, id, true);
-        if (!before) return null;
-        const [h]: { readings: boolean; sensors: boolean }[] = await em.query(
-          `SELECT EXISTS (SELECT 1 FROM meter_readings WHERE meter_id = $1)
-               OR EXISTS (SELECT 1 FROM meter_latest WHERE meter_id = $1)
-               OR EXISTS (SELECT 1 FROM consumption_aggregates WHERE meter_id = $1) AS readings,
-                  EXISTS (SELECT 1 FROM sensors WHERE meter_id = $1) AS sensors`,
-          [id],
-        );
-        if (h!.readings) throw new RegistryHasHistoryError('meter', id, 'readings');
-        if (h!.sensors) throw new RegistryConflictError('meter', id, `meter ${id} has sensors attached: move or delete them first`);
-        await em.query('DELETE FROM meters WHERE id = $1', [id]);
-        return before;
-      }),
-    );
+    return this.removeRecord(id, async (em) => {
+      const [h]: { readings: boolean; sensors: boolean }[] = await em.query(
+        `SELECT EXISTS (SELECT 1 FROM meter_readings WHERE meter_id = $1)
+             OR EXISTS (SELECT 1 FROM meter_latest WHERE meter_id = $1)
+             OR EXISTS (SELECT 1 FROM consumption_aggregates WHERE meter_id = $1) AS readings,
+                EXISTS (SELECT 1 FROM sensors WHERE meter_id = $1) AS sensors`,
+        [id],
+      );
+      if (h!.readings) throw new RegistryHasHistoryError('meter', id, 'readings');
+      if (h!.sensors) throw new RegistryConflictError('meter', id, `meter ${id} has sensors attached: move or delete them first`);
+    });
   }
 
   list(q: MeterListQuery): Promise<ListResult<Meter>> {
@@ -141,9 +91,7 @@ export class PostgresMetersStore implements MetersStore {
         where.push(`m.id IN (SELECT meter_id FROM meter_assignments WHERE customer_id = ${c})`, `${CURRENT_CUSTOMER('m.id')} = ${c}`);
       }
       const sql = listingSql(LISTING, { ...q, where, ...(q.silentForMs !== undefined ? { silentFor: { lastSeen: 'l.ts', ms: q.silentForMs } } : {}) }, params);
-      const rows: (MeterRow & { sort_key: string | number | null })[] = await this.dataSource.query(sql, params.values);
-      const page = pageOf(rows, q.limit);
-      return { items: page.rows.map(RegistryMapper.meterToDomain), next: page.next };
+      return this.listPage(sql, params, q.limit, (r: MeterRow & { sort_key: string | number | null }) => RegistryMapper.meterToDomain(r));
     });
   }
 
@@ -185,7 +133,7 @@ export class PostgresMetersStore implements MetersStore {
     );
   }
 
-  private async detail(em: EntityManager, id: string, lock: boolean): Promise<MeterDetail | null> {
+  protected async find(em: EntityManager, id: string, lock: boolean): Promise<MeterDetail | null> {
     const rows: MeterRow[] = await em.query(`${SELECT.replace('{extra}', '')} WHERE m.id = $1${lock ? ' FOR NO KEY UPDATE OF m' : ''}`, [id]);
     if (!rows[0]) return null;
     // One after the other: the queries may share a transaction's connection.
@@ -225,28 +173,8 @@ export class PostgresMetersStore implements MetersStore {
     );
   }
 
-  private async update(em: EntityManager, id: string, changes: MeterChanges): Promise<boolean> {
-    const params = new Params();
-    const idParam = params.add(id);
-    const sets: string[] = [];
-    for (const [key, value] of Object.entries(changes) as [keyof MeterChanges, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'location') {
-        const [lon, lat] = RegistryMapper.locationToPersistence(value as Meter['location']);
-        sets.push(lon === null ? 'location = NULL' : `location = ${pointSql(params.add(lon), params.add(lat))}`);
-      } else if (COLUMNS[key]) {
-        sets.push(`${COLUMNS[key]} = ${params.add(value instanceof Date ? RegistryMapper.dateToPersistence(value) : value)}`);
-      }
-    }
-    if (sets.length === 0) return false;
-    await em.query(`UPDATE meters SET ${sets.join(', ')}, updated_at = now() WHERE id = ${idParam}`, params.values);
-    return true;
+  protected update(em: EntityManager, id: string, changes: MeterChanges): Promise<boolean> {
+    return this.updateColumns(em, id, changes, COLUMNS);
   }
 
-  private call<T>(work: () => Promise<T>): Promise<T> {
-    return registryCall(() => {
-      this.connection.assertReady();
-      return work();
-    }, explain);
-  }
 }

@@ -1,22 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  Change,
-  LatestSensorReading,
-  ListResult,
-  NewSensor,
-  RegistryConflictError,
-  RegistryHasHistoryError,
-  RegistryInputError,
-  Sensor,
-  SensorChanges,
-  SensorListQuery,
-  SensorsStore,
-} from '@smartgrid/registry';
+import { Change, LatestSensorReading, ListResult, NewSensor, RegistryHasHistoryError, RegistryInputError, Sensor, SensorChanges, SensorListQuery, SensorsStore } from '@smartgrid/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { registryCall, PgViolation } from './registry-errors';
-import { ListingSpec, listingSql, pageOf, Params } from './registry-listing';
-import { locationColumns, pointSql, RegistryMapper, SensorLatestRow, SensorRow } from './registry.mapper';
+import { PostgresConnection } from '../postgres.connection';
+import { PostgresRegistryStore } from './postgres-registry.store';
+import { PgViolation } from './registry.errors';
+import { deviceSorts, ListingSpec, listingSql, Params } from './registry-listing.query';
+import { locationColumns, RegistryMapper, SensorLatestRow, SensorRow } from './registry.mapper';
 
 const SELECT = `
   SELECT s.id, s.name, s.sensor_type, s.unit, ${locationColumns('s')}, s.status, s.meter_id, s.site,
@@ -27,16 +16,8 @@ const LISTING: ListingSpec = {
   select: SELECT,
   alias: 's',
   textColumns: ['s.id', 's.name'],
-  sorts: {
-    id: { expr: 's.id', type: 'text' },
-    name: { expr: "COALESCE(s.name, '')", type: 'text' },
-    sensorType: { expr: 's.sensor_type', type: 'text' },
-    status: { expr: 's.status', type: 'text' },
-    createdAt: { expr: 's.created_at', type: 'timestamptz' },
-    updatedAt: { expr: 's.updated_at', type: 'timestamptz' },
-    installedAt: { expr: "COALESCE(s.installed_at, '-infinity')", type: 'timestamptz' },
-    lastSeenAt: { expr: "COALESCE(l.ts, '-infinity')", type: 'timestamptz' },
-  },
+  sorts: { ...deviceSorts('s'), sensorType: { expr: 's.sensor_type', type: 'text' } },
+
 };
 
 /** Descriptive fields ingest also fills: once an operator sets one, ingest leaves it alone. */
@@ -61,65 +42,31 @@ function explain(v: PgViolation): RegistryInputError | undefined {
 
 /** SensorsStore over `sensors` (+ `sensor_latest`, kept by triggers on sensor_data). */
 @Injectable()
-export class PostgresSensorsStore implements SensorsStore {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly connection: PostgresConnection,
-  ) {}
+export class PostgresSensorsStore extends PostgresRegistryStore<Sensor, SensorChanges> implements SensorsStore {
+  constructor(dataSource: DataSource, connection: PostgresConnection) {
+    super('sensor', 'sensors', dataSource, connection, explain);
+  }
 
   register(sensor: NewSensor): Promise<Change<Sensor>> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.find(em, sensor.id, true);
-        if (before && before.status !== 'unregistered') throw new RegistryConflictError('sensor', sensor.id);
-        const { id, ...fields } = sensor;
-        if (before) {
-          await this.update(em, id, fields);
-        } else {
-          const inserted: { id: string }[] = await em.query(
-            // Created unregistered, then completed like a device ingest created first.
-            `INSERT INTO sensors (id, sensor_type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`,
-            [id, fields.sensorType],
-          );
-          if (inserted.length === 0) throw new RegistryConflictError('sensor', id);
-          await this.update(em, id, fields);
-        }
-        return { before, after: await this.find(em, id, false) };
-      }),
-    );
-  }
-
-  get(id: string): Promise<Sensor | null> {
-    return this.call(() => this.find(this.dataSource.manager, id, false));
-  }
-
-  modify(id: string, decide: (current: Sensor) => SensorChanges): Promise<Change<Sensor> | null> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.find(em, id, true);
-        if (!before) return null;
-        const changed = await this.update(em, id, decide(before));
-        return { before, after: changed ? await this.find(em, id, false) : before };
-      }),
+    const { id, ...fields } = sensor;
+    return this.registerRecord(
+      id,
+      // Created unregistered, then completed like a device ingest created first.
+      (em) => em.query(`INSERT INTO sensors (id, sensor_type) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id`, [id, fields.sensorType]),
+      (em) => this.update(em, id, fields),
     );
   }
 
   remove(id: string): Promise<Sensor | null> {
-    return this.call(() =>
-      this.dataSource.transaction(async (em) => {
-        const before = await this.find(em, id, true);
-        if (!before) return null;
-        const [h]: { readings: boolean }[] = await em.query(
-          `SELECT EXISTS (SELECT 1 FROM sensor_data WHERE sensor_id = $1)
-               OR EXISTS (SELECT 1 FROM sensor_latest WHERE sensor_id = $1)
-               OR EXISTS (SELECT 1 FROM sensor_aggregates WHERE sensor_id = $1) AS readings`,
-          [id],
-        );
-        if (h!.readings) throw new RegistryHasHistoryError('sensor', id, 'readings');
-        await em.query('DELETE FROM sensors WHERE id = $1', [id]);
-        return before;
-      }),
-    );
+    return this.removeRecord(id, async (em) => {
+      const [h]: { readings: boolean }[] = await em.query(
+        `SELECT EXISTS (SELECT 1 FROM sensor_data WHERE sensor_id = $1)
+             OR EXISTS (SELECT 1 FROM sensor_latest WHERE sensor_id = $1)
+             OR EXISTS (SELECT 1 FROM sensor_aggregates WHERE sensor_id = $1) AS readings`,
+        [id],
+      );
+      if (h!.readings) throw new RegistryHasHistoryError('sensor', id, 'readings');
+    });
   }
 
   list(q: SensorListQuery): Promise<ListResult<Sensor>> {
@@ -137,9 +84,7 @@ export class PostgresSensorsStore implements SensorsStore {
              AND a.valid_from = (SELECT max(b.valid_from) FROM meter_assignments b WHERE b.meter_id = a.meter_id AND b.valid_from <= now()))`);
       }
       const sql = listingSql(LISTING, { ...q, where, ...(q.silentForMs !== undefined ? { silentFor: { lastSeen: 'l.ts', ms: q.silentForMs } } : {}) }, params);
-      const rows: (SensorRow & { sort_key: string | number | null })[] = await this.dataSource.query(sql, params.values);
-      const page = pageOf(rows, q.limit);
-      return { items: page.rows.map(RegistryMapper.sensorToDomain), next: page.next };
+      return this.listPage(sql, params, q.limit, (r: SensorRow & { sort_key: string | number | null }) => RegistryMapper.sensorToDomain(r));
     });
   }
 
@@ -152,40 +97,16 @@ export class PostgresSensorsStore implements SensorsStore {
     });
   }
 
-  private async find(em: EntityManager, id: string, lock: boolean): Promise<Sensor | null> {
+  protected async find(em: EntityManager, id: string, lock: boolean): Promise<Sensor | null> {
     const rows: SensorRow[] = await em.query(`${SELECT.replace('{extra}', '')} WHERE s.id = $1${lock ? ' FOR NO KEY UPDATE OF s' : ''}`, [id]);
     return rows[0] ? RegistryMapper.sensorToDomain(rows[0]) : null;
   }
 
-  /** Applies the given fields (absent keys untouched); false when there was nothing to change. */
-  private async update(em: EntityManager, id: string, changes: SensorChanges): Promise<boolean> {
-    const params = new Params();
-    const idParam = params.add(id);
-    const sets: string[] = [];
-    const owned: string[] = [];
-    for (const [key, value] of Object.entries(changes) as [keyof SensorChanges, unknown][]) {
-      if (value === undefined) continue;
-      if (key === 'location') {
-        const [lon, lat] = RegistryMapper.locationToPersistence(value as Sensor['location']);
-        sets.push(lon === null ? 'location = NULL' : `location = ${pointSql(params.add(lon), params.add(lat))}`);
-      } else {
-        const column = COLUMNS[key];
-        if (!column) continue;
-        sets.push(`${column} = ${params.add(value instanceof Date ? RegistryMapper.dateToPersistence(value) : value)}`);
-      }
-      const ownedField = OPERATOR_OWNED[key];
-      if (ownedField) owned.push(ownedField);
-    }
-    if (sets.length === 0) return false;
-    if (owned.length > 0) sets.push(`operator_fields = ARRAY(SELECT DISTINCT unnest(operator_fields || ${params.add(owned)}::text[]) ORDER BY 1)`);
-    await em.query(`UPDATE sensors SET ${sets.join(', ')}, updated_at = now() WHERE id = ${idParam}`, params.values);
-    return true;
+  protected update(em: EntityManager, id: string, changes: SensorChanges): Promise<boolean> {
+    return this.updateColumns(em, id, changes, COLUMNS, (setKeys, params) => {
+      const owned = setKeys.flatMap((k) => OPERATOR_OWNED[k] ?? []);
+      return owned.length > 0 ? [`operator_fields = ARRAY(SELECT DISTINCT unnest(operator_fields || ${params.add(owned)}::text[]) ORDER BY 1)`] : [];
+    });
   }
 
-  private call<T>(work: () => Promise<T>): Promise<T> {
-    return registryCall(() => {
-      this.connection.assertReady();
-      return work();
-    }, explain);
-  }
 }

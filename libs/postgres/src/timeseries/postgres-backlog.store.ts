@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
+import { decodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
+import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entries.sql';
 
 interface EntryRow {
   id: string;
@@ -35,13 +36,7 @@ export class PostgresBacklogStore implements BacklogStore {
       `INSERT INTO replication_backlog (target_store, kind, payload, row_count, reason)
        SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int[], $5::text[])
        RETURNING id`,
-      [
-        entries.map((e) => e.target),
-        entries.map((e) => e.kind),
-        entries.map((e) => encodeBacklogRows(e)),
-        entries.map((e) => e.rows.length),
-        entries.map((e) => e.reason.slice(0, 2000)),
-      ],
+      entryColumns(entries),
     );
     return rows.map((r) => String(r.id));
   }
@@ -84,17 +79,13 @@ export class PostgresBacklogStore implements BacklogStore {
     await this.dataSource.query('UPDATE replication_backlog SET leased_until = $2, last_error = $3, attempts = $4 WHERE id = $1', [
       entry.id,
       outcome.retryAt?.toISOString() ?? null,
-      outcome.error.slice(0, 2000),
+      outcome.error.slice(0, MAX_ERROR_TEXT),
       outcome.attempts,
     ]);
   }
 
   async status(): Promise<BacklogTargetStatus[]> {
     this.connection.assertReady();
-    const rows: { target_store: StoreName; entries: string; rows: string; oldest: Date | null }[] = await this.dataSource.query(
-      `SELECT target_store, count(*) AS entries, coalesce(sum(row_count), 0) AS rows, min(created_at) AS oldest
-         FROM replication_backlog GROUP BY target_store`,
-    );
-    return rows.map((r) => ({ target: r.target_store, entries: Number(r.entries), rows: Number(r.rows), oldestCreatedAt: r.oldest }));
+    return statusByTarget(this.dataSource, 'replication_backlog', 'created_at');
   }
 }

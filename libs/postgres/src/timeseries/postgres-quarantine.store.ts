@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
+import { decodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogTargetStatus, NewQuarantineEntry, QuarantineEntry, QuarantineStore, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
+import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entries.sql';
 
 interface QuarantineRow {
   id: string;
@@ -36,15 +37,7 @@ export class PostgresQuarantineStore implements QuarantineStore {
       `INSERT INTO replication_quarantine (target_store, kind, payload, row_count, reason, attempts, first_failed_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::timestamptz[])
        RETURNING id`,
-      [
-        entries.map((e) => e.target),
-        entries.map((e) => e.kind),
-        entries.map((e) => encodeBacklogRows(e)),
-        entries.map((e) => e.rows.length),
-        entries.map((e) => e.reason.slice(0, 2000)),
-        entries.map((e) => e.attempts),
-        entries.map((e) => e.firstFailedAt.toISOString()),
-      ],
+      [...entryColumns(entries), entries.map((e) => e.attempts), entries.map((e) => e.firstFailedAt.toISOString())],
     );
     return rows.map((r) => String(r.id));
   }
@@ -67,7 +60,7 @@ export class PostgresQuarantineStore implements QuarantineStore {
   }
 
   async recordRetry(id: string, error: string): Promise<void> {
-    await this.dataSource.query('UPDATE replication_quarantine SET retries = retries + 1, last_error = $2 WHERE id = $1', [id, error.slice(0, 2000)]);
+    await this.dataSource.query('UPDATE replication_quarantine SET retries = retries + 1, last_error = $2 WHERE id = $1', [id, error.slice(0, MAX_ERROR_TEXT)]);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -78,11 +71,7 @@ export class PostgresQuarantineStore implements QuarantineStore {
 
   async status(): Promise<BacklogTargetStatus[]> {
     this.connection.assertReady();
-    const rows: { target_store: StoreName; entries: string; rows: string; oldest: Date | null }[] = await this.dataSource.query(
-      `SELECT target_store, count(*) AS entries, coalesce(sum(row_count), 0) AS rows, min(quarantined_at) AS oldest
-         FROM replication_quarantine GROUP BY target_store`,
-    );
-    return rows.map((r) => ({ target: r.target_store, entries: Number(r.entries), rows: Number(r.rows), oldestCreatedAt: r.oldest }));
+    return statusByTarget(this.dataSource, 'replication_quarantine', 'quarantined_at');
   }
 }
 

@@ -7,8 +7,8 @@ import type {
   TimeSeriesStore,
 } from '@smartgrid/hybrid-storage';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { refusalsClassified } from './pg-refusal';
+import { PostgresConnection } from '../postgres.connection';
+import { refusalsClassified } from './pg.refusal';
 
 interface SensorRow {
   ts: Date;
@@ -26,6 +26,16 @@ interface MeterRow {
   power_kw: number | null;
   voltage: number | null;
   written_at_us: string;
+}
+
+/**
+ * The statement that ends an insert of new devices (CTE `ins`, input `u`): the metadata they
+ * reported goes to `device_metadata_inbox`, for the registry to put in the MongoDB document.
+ */
+function inboxOfInserted(kind: 'sensor' | 'meter'): string {
+  return `INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
+  SELECT '${kind}', ins.id, ins.metadata, u.observed_at FROM ins JOIN u ON u.id = ins.id
+   WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
 }
 
 const UPSERT_SENSOR_DATA = `
@@ -66,9 +76,7 @@ const INSERT_SENSORS = `
     ON CONFLICT (id) DO NOTHING
     RETURNING id, metadata
   )
-  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
-  SELECT 'sensor', ins.id, ins.metadata, u.observed_at FROM ins JOIN u ON u.id = ins.id
-   WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
+  ${inboxOfInserted('sensor')}`;
 
 const UPDATE_SENSORS = `
   WITH u AS (${SENSOR_INPUT}),
@@ -119,9 +127,7 @@ const INSERT_METERS = `
     INSERT INTO meter_assignments (meter_id, valid_from, customer_id, created_by)
     SELECT ins.id, '-infinity', u.customer_id, 'ingest' FROM ins JOIN u ON u.id = ins.id ORDER BY ins.id
   )
-  INSERT INTO device_metadata_inbox (kind, device_id, patch, observed_at)
-  SELECT 'meter', ins.id, ins.metadata, u.observed_at FROM ins JOIN u ON u.id = ins.id
-   WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
+  ${inboxOfInserted('meter')}`;
 
 const UPDATE_METERS = `
   WITH u AS (${METER_INPUT}),
@@ -175,27 +181,29 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
     if (rows.length === 0) return;
     this.connection.assertReady();
     await this.ensurePartitions(rows.map((r) => r.timestamp));
-    const data = [
-      rows.map((r) => r.sensorId),
-      rows.map((r) => r.timestamp.toISOString()),
-      rows.map((r) => r.value),
-      rows.map((r) => r.writtenAtUs),
-      rows.map((r) => r.unit ?? null),
-    ];
+    const data = unnestColumns(
+      rows,
+      (r) => r.sensorId,
+      (r) => r.timestamp.toISOString(),
+      (r) => r.value,
+      (r) => r.writtenAtUs,
+      (r) => r.unit ?? null,
+    );
     await this.withReferences(
       latestPerId(rows, (r) => r.sensorId),
       (s) => `s|${s.sensorId}`,
       (s) => JSON.stringify([s.sensorType, s.unit ?? null, s.location ?? null, s.metadata ?? null]),
       async (em, sensors) => {
-        const params = [
-          sensors.map((s) => s.sensorId),
-          sensors.map((s) => s.sensorType),
-          sensors.map((s) => s.unit ?? null),
-          sensors.map((s) => s.location?.lat ?? null),
-          sensors.map((s) => s.location?.lon ?? null),
-          sensors.map((s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata))),
-          sensors.map((s) => s.timestamp.toISOString()),
-        ];
+        const params = unnestColumns(
+          sensors,
+          (s) => s.sensorId,
+          (s) => s.sensorType,
+          (s) => s.unit ?? null,
+          (s) => s.location?.lat ?? null,
+          (s) => s.location?.lon ?? null,
+          (s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata)),
+          (s) => s.timestamp.toISOString(),
+        );
         await em.query(INSERT_SENSORS, params);
         await em.query(UPDATE_SENSORS, params);
       },
@@ -206,27 +214,29 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
     this.connection.assertReady();
-    const data = [
-      rows.map((r) => r.meterId),
-      rows.map((r) => r.timestamp.toISOString()),
-      rows.map((r) => r.customerId),
-      rows.map((r) => r.energyKwh),
-      rows.map((r) => r.powerKw ?? null),
-      rows.map((r) => r.voltage ?? null),
-      rows.map((r) => r.writtenAtUs),
-    ];
+    const data = unnestColumns(
+      rows,
+      (r) => r.meterId,
+      (r) => r.timestamp.toISOString(),
+      (r) => r.customerId,
+      (r) => r.energyKwh,
+      (r) => r.powerKw ?? null,
+      (r) => r.voltage ?? null,
+      (r) => r.writtenAtUs,
+    );
     await this.withReferences(
       latestPerId(rows, (r) => r.meterId),
       (m) => `m|${m.meterId}`,
       (m) => JSON.stringify([m.customerId, m.metadata ?? null]),
       async (em, meters) => {
         await em.query(INSERT_CUSTOMERS, [meters.map((m) => m.customerId)]);
-        const params = [
-          meters.map((m) => m.meterId),
-          meters.map((m) => m.customerId),
-          meters.map((m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata))),
-          meters.map((m) => m.timestamp.toISOString()),
-        ];
+        const params = unnestColumns(
+          meters,
+          (m) => m.meterId,
+          (m) => m.customerId,
+          (m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata)),
+          (m) => m.timestamp.toISOString(),
+        );
         await em.query(INSERT_METERS, params);
         await em.query(UPDATE_METERS, params);
       },
@@ -281,13 +291,11 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   }
 
   async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
-    const rows: SensorRow[] = await this.dataSource.query(
-      `SELECT d.ts, d.value, d.written_at_us, s.sensor_type, d.unit
-         FROM sensor_data d JOIN sensors s ON s.id = d.sensor_id
-        WHERE d.sensor_id = $1 AND d.ts >= $2 AND d.ts < $3
-        ORDER BY d.ts DESC
-        LIMIT $4`,
-      [q.id, q.from.toISOString(), q.to.toISOString(), q.limit ?? null],
+    const rows = await this.newestFirst<SensorRow>(
+      'SELECT d.ts, d.value, d.written_at_us, s.sensor_type, d.unit FROM sensor_data d JOIN sensors s ON s.id = d.sensor_id',
+      'd.sensor_id',
+      'd.ts',
+      q,
     );
     return rows.map((r) => {
       const out: Stamped<SensorReading> = {
@@ -303,14 +311,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   }
 
   async queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
-    const rows: MeterRow[] = await this.dataSource.query(
-      `SELECT ts, customer_id, energy_kwh, power_kw, voltage, written_at_us
-         FROM meter_readings
-        WHERE meter_id = $1 AND ts >= $2 AND ts < $3
-        ORDER BY ts DESC
-        LIMIT $4`,
-      [q.id, q.from.toISOString(), q.to.toISOString(), q.limit ?? null],
-    );
+    const rows = await this.newestFirst<MeterRow>('SELECT ts, customer_id, energy_kwh, power_kw, voltage, written_at_us FROM meter_readings', 'meter_id', 'ts', q);
     return rows.map((r) => {
       const out: Stamped<MeterReading> = {
         meterId: q.id,
@@ -325,22 +326,29 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
     });
   }
 
-  async listSensorIds(from: Date, to: Date): Promise<string[]> {
-    // Probes each sensor's primary-key range instead of scanning the time range.
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT s.id FROM sensors s
-        WHERE EXISTS (SELECT 1 FROM sensor_data d WHERE d.sensor_id = s.id AND d.ts >= $1 AND d.ts < $2)
-        ORDER BY s.id`,
-      [from.toISOString(), to.toISOString()],
-    );
-    return rows.map((r) => r.id);
+  listSensorIds(from: Date, to: Date): Promise<string[]> {
+    return this.idsWithReadings('sensors', 'sensor_data', 'sensor_id', from, to);
   }
 
-  async listMeterIds(from: Date, to: Date): Promise<string[]> {
+  listMeterIds(from: Date, to: Date): Promise<string[]> {
+    return this.idsWithReadings('meters', 'meter_readings', 'meter_id', from, to);
+  }
+
+  /** One series' rows in [from, to), newest first, at most `limit` (all without one). */
+  private newestFirst<R>(select: string, idColumn: string, tsColumn: string, q: SeriesQuery): Promise<R[]> {
+    return this.dataSource.query(
+      `${select} WHERE ${idColumn} = $1 AND ${tsColumn} >= $2 AND ${tsColumn} < $3 ORDER BY ${tsColumn} DESC LIMIT $4`,
+      [q.id, q.from.toISOString(), q.to.toISOString(), q.limit ?? null],
+    );
+  }
+
+  /** Devices with a reading in [from, to), in id order. */
+  private async idsWithReadings(devices: 'sensors' | 'meters', readings: 'sensor_data' | 'meter_readings', idColumn: 'sensor_id' | 'meter_id', from: Date, to: Date): Promise<string[]> {
+    // Probes each device's primary-key range instead of scanning the time range.
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT m.id FROM meters m
-        WHERE EXISTS (SELECT 1 FROM meter_readings r WHERE r.meter_id = m.id AND r.ts >= $1 AND r.ts < $2)
-        ORDER BY m.id`,
+      `SELECT x.id FROM ${devices} x
+        WHERE EXISTS (SELECT 1 FROM ${readings} r WHERE r.${idColumn} = x.id AND r.ts >= $1 AND r.ts < $2)
+        ORDER BY x.id`,
       [from.toISOString(), to.toISOString()],
     );
     return rows.map((r) => r.id);
@@ -365,6 +373,11 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
 function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string } };
   return e?.code === '23503' || e?.driverError?.code === '23503';
+}
+
+/** The arrays `unnest($1::…[], $2::…[], …)` takes: one per column, in the order given. */
+function unnestColumns<T>(rows: readonly T[], ...columns: ((row: T) => unknown)[]): unknown[][] {
+  return columns.map((column) => rows.map(column));
 }
 
 /** One entry per id (the one with the latest timestamp), sorted by id. */

@@ -3,7 +3,7 @@ import type { Transaction } from '@smartgrid/audit';
 import { decodeRevocation, TokenRevocation } from '@smartgrid/auth';
 import type { TokenRevocationOutbox } from '@smartgrid/users';
 import { DataSource } from 'typeorm';
-import { managerOf } from '../postgres-transaction';
+import { managerOf } from '../postgres.transaction';
 
 /** The token_revocation_outbox table (TokenRevocationOutbox). Needs `usersMigrations`. */
 @Injectable()

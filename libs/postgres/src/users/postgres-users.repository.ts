@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Transaction } from '@smartgrid/audit';
 import { NewUser, User, UserChanges, UsernameTakenError, UsersRepository } from '@smartgrid/users';
 import { DataSource } from 'typeorm';
-import { managerOf, sqlState } from '../postgres-transaction';
+import { managerOf, sqlState } from '../postgres.transaction';
 import { USERS_COLUMNS, UserRow, UsersMapper } from './users.mapper';
 
 const UNIQUE_VIOLATION = '23505';

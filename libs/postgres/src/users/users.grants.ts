@@ -1,4 +1,4 @@
-import type { PostgresGrants } from '../grants';
+import type { PostgresGrants } from '../postgres.grants';
 
 /** user-management's role on users, the login counters and the revocation outbox (a queue it drains). */
 export const usersGrants: PostgresGrants[] = [

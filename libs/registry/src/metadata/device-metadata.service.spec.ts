@@ -1,7 +1,7 @@
 import type { DeviceMetadataIndex, DeviceState, InboxEntry, LockedWork, MetadataCopy } from '../ports/device-metadata-index.port';
 import type { DeviceMetadataStore } from '../ports/device-metadata-store.port';
 import { RegistryInputError, RegistryNotFoundError, RegistryStoreUnavailableError } from '../registry.errors';
-import { deviceKey, DeviceRef, MetadataDocument } from './device-metadata';
+import { deviceKey, DeviceRef, MetadataDocument } from './device-metadata.model';
 import { DeviceMetadataService } from './device-metadata.service';
 
 const T0 = new Date('2026-03-01T00:00:00Z');

@@ -14,7 +14,7 @@ import {
   MetadataView,
   sameMetadata,
   viewOf,
-} from './device-metadata';
+} from './device-metadata.model';
 
 export interface InboxDrainReport {
   /** Reported changes taken from the inbox. */

@@ -1,4 +1,4 @@
-import type { CustomerListQuery, ListResult } from '../listing/list-query';
+import type { CustomerListQuery, ListResult } from '../listing/list-query.model';
 import type { Change, Customer, CustomerChanges, NewCustomer } from '../registry.model';
 
 /**

@@ -1,4 +1,4 @@
-import type { DeviceRef, Metadata } from '../metadata/device-metadata';
+import type { DeviceRef, Metadata } from '../metadata/device-metadata.model';
 
 /** A device's registry row as the metadata writer needs it. */
 export interface DeviceState {

@@ -1,4 +1,4 @@
-import type { DeviceRef, MetadataDocument } from '../metadata/device-metadata';
+import type { DeviceRef, MetadataDocument } from '../metadata/device-metadata.model';
 
 /**
  * The home of device metadata documents (MongoDB): one per sensor and per meter. Adapters

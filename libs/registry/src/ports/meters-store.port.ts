@@ -1,4 +1,4 @@
-import type { ListResult, MeterListQuery } from '../listing/list-query';
+import type { ListResult, MeterListQuery } from '../listing/list-query.model';
 import type { Change, CustomerMismatch, Meter, MeterAssignment, MeterChanges, MeterDetail, NewMeter } from '../registry.model';
 
 /** A (meter, reading customer, registry customer) whose mismatch count grew since it was last reported. */

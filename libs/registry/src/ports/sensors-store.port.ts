@@ -1,4 +1,4 @@
-import type { ListResult, SensorListQuery } from '../listing/list-query';
+import type { ListResult, SensorListQuery } from '../listing/list-query.model';
 import type { Change, LatestSensorReading, NewSensor, Sensor, SensorChanges } from '../registry.model';
 
 /**

@@ -1,5 +1,5 @@
 import type { Transaction } from '@smartgrid/audit';
-import type { NewUser, User, UserChanges } from '../user';
+import type { NewUser, User, UserChanges } from '../user.model';
 
 /**
  * Where users are kept (PostgreSQL, next to the audit chain). Methods that take a `tx` join

@@ -1,0 +1,26 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+/** Text without control characters (ids, names, search terms). */
+// eslint-disable-next-line no-control-regex
+export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+
+/**
+ * Applies decorators as if written one above the other (the last first, as TypeScript does):
+ * class-validator reports a field's failed checks in the order they were registered.
+ */
+function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return applyDecorators(...decorators.reverse());
+}
+
+/** A required id as the reading contract has it: 1–128 printable characters. */
+export function ContractId(doc: ApiPropertyOptions): PropertyDecorator {
+  return stacked(ApiProperty(doc), IsString(), Length(1, 128), Matches(PRINTABLE, { message: '$property must not contain control characters' }));
+}
+
+/** An optional page size from the query string, 1 to `max`. */
+export function PageLimit(max: number, doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return stacked(ApiPropertyOptional({ minimum: 1, maximum: max, ...doc } as ApiPropertyOptions), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));
+}

@@ -1,0 +1,98 @@
+import type { StoreName } from './domain/readings.model';
+
+/** Per-store outcome of one call, as reported in results and errors. */
+export interface StoreOutcome {
+  store: StoreName;
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+  /** `fallback` when the store was written only because the requested target failed. */
+  role: 'target' | 'fallback';
+  /** Rows the store refused (it answered, so it is not down); they were split out of the batch. */
+  refusedRows?: number;
+}
+
+/**
+ * No store could take the write durably: either every store failed, or a store missed it and
+ * no backlog could record that. Nothing may be acknowledged upstream (the Kafka consumer
+ * pauses and retries; retries are safe because writes are idempotent).
+ */
+export class StorageUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly outcomes: StoreOutcome[],
+  ) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/** A read failed in every store it was allowed to use. */
+export class StorageReadError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: { store: StoreName; error: string }[],
+  ) {
+    super(message);
+    this.name = 'StorageReadError';
+  }
+}
+
+export class StoreTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** Rejects with StoreTimeoutError if `work` has not settled after `ms`. */
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(what, ms)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A store refused the rows themselves (a value it cannot hold, a constraint), as opposed to
+ * being unavailable: retrying the same rows cannot succeed. Adapters throw it only when the
+ * store's own answer says so (e.g. a PostgreSQL data exception); anything else counts as the
+ * store being unavailable. A refused row is split out of its batch and quarantined for that
+ * store, and never holds up the rows behind it.
+ */
+export class StoreRefusedError extends Error {
+  constructor(
+    readonly store: StoreName,
+    message: string,
+    /** The store's own error code (SQLSTATE, CQL error code), when it has one. */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'StoreRefusedError';
+  }
+}
+
+/** The store cannot be used yet (still connecting, schema not applied): a kind of unavailability. */
+export class StoreNotReadyError extends Error {
+  constructor(
+    readonly store: StoreName,
+    reason: string,
+  ) {
+    super(`${store} is not ready: ${reason}`);
+    this.name = 'StoreNotReadyError';
+  }
+}
+
+export function isRefusal(err: unknown): err is StoreRefusedError {
+  return err instanceof StoreRefusedError;
+}
