@@ -228,12 +228,13 @@ describe('hybrid storage (real stores)', () => {
       return rs.first()?.get('default_time_to_live') as number;
     };
     expect(await ttlOf('sensor_readings_by_day')).toBe(0);
-    expect(await retention.apply(86_400 * 30)).toEqual([...HISTORY_TABLES]);
+    expect(await retention.apply({ sensor: 86_400 * 30, meter: 86_400 * 400, events: 86_400 * 30 })).toEqual([...HISTORY_TABLES]);
     expect(await ttlOf('sensor_readings_by_day')).toBe(2_592_000);
-    expect(await ttlOf('meter_readings_by_month')).toBe(2_592_000);
+    expect(await ttlOf('meter_readings_by_month')).toBe(34_560_000);
     expect(await ttlOf('replication_backlog')).toBe(0);
-    expect(await retention.apply(86_400 * 30)).toEqual([]); // already applied: no DDL
-    await retention.apply(0);
+    expect(await ttlOf('deleted_ranges')).toBe(0);
+    expect(await retention.apply({ sensor: 86_400 * 30, meter: 86_400 * 400, events: 86_400 * 30 })).toEqual([]); // already applied: no DDL
+    await retention.apply({ sensor: 0, meter: 0, events: 0 });
   });
 
   it('an optional field left out of a later write is gone from both stores; reconcile finds them equal', async () => {

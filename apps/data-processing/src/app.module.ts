@@ -53,7 +53,7 @@ const health = HealthModule.forApp({
 });
 
 /** Variable groups this app cannot start without (validated first thing in createApp). */
-export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'mongo', 'kafka', 'auth'];
+export const REQUIRED_CONFIG: ConfigSection[] = ['postgres', 'cassandra', 'mongo', 'kafka', 'auth', 'retention'];
 
 /**
  * Built at call time, not import time: SmartgridConfigModule validates the environment when

@@ -142,6 +142,19 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
     expect((await call('get', '/api/storage/quarantine', { token: h.tokens.viewer, query: { limit: '0' } })).status).toBe(400);
   });
 
+  it('deletion by range: admin deletes, others are refused, a bad range names its field', async () => {
+    const admin = h.tokens.admin;
+    const sensor = await call('delete', '/api/sensors/S-OA-1/readings', { token: admin, query: { from: range.from, to: new Date(base + 600_000).toISOString() } });
+    expect(sensor.status).toBe(200);
+    expect(sensor.body).toMatchObject({ kind: 'sensor', id: 'S-OA-1', appliedIn: ['postgres', 'cassandra'], pending: [] });
+    const meter = await call('delete', '/api/meters/M-OA-1/readings', { token: admin, query: { from: range.from, to: new Date(base + 600_000).toISOString() } });
+    expect(meter.status).toBe(200);
+    expect((await call('delete', '/api/sensors/S-OA-1/readings', { token: h.tokens.operator, query: range })).status).toBe(403);
+    expect((await call('delete', '/api/meters/M-OA-1/readings', { token: admin, query: { from: range.from } })).status).toBe(400);
+    expect((await call('delete', '/api/sensors/S-OA-1/readings', { token: admin, query: { from: range.to, to: range.from } })).status).toBe(400);
+    expect((await call('delete', '/api/meters/M-OA-1/readings')).status).toBe(401);
+  });
+
   it('errors answer with the shared error schema', async () => {
     for (const [method, url] of [
       ['get', '/api/sensors/S-OA-1/readings'],

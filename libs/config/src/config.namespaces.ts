@@ -104,4 +104,13 @@ export const appFlags = registerAs('flags', () => ({
   useMongodbAudit: bool('USE_MONGODB_AUDIT', true),
 }));
 
-export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags];
+export const retentionConfig = registerAs('retention', () => ({
+  /** Days; 0 keeps the data forever. */
+  sensorDays: int('SENSOR_DATA_RETENTION_DAYS', 0),
+  meterDays: int('METER_READINGS_RETENTION_DAYS', 0),
+  aggregatesDays: int('AGGREGATES_RETENTION_DAYS', 0),
+  /** Pause between two runs of the retention job (partition drops, aggregate pruning). */
+  intervalSeconds: int('RETENTION_INTERVAL_SECONDS', 3600),
+}));
+
+export const ALL_NAMESPACES = [httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags, retentionConfig];

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 
 /** Which groups of variables an app needs; each app lists its own. */
-export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth' | 'audit';
+export type ConfigSection = 'postgres' | 'cassandra' | 'mongo' | 'kafka' | 'auth' | 'audit' | 'retention';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
@@ -220,6 +220,22 @@ export class AuditEnv {
   AUDIT_CHECKPOINT_INTERVAL_SECONDS?: number;
 }
 
+/** How long time-series data is kept (days; 0 = forever) and how often retention runs. */
+export class RetentionEnv {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(36500)
+  SENSOR_DATA_RETENTION_DAYS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(36500)
+  METER_READINGS_RETENTION_DAYS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(36500)
+  AGGREGATES_RETENTION_DAYS?: number;
+
+  /** 0: no timer (the job then runs only when asked, e.g. `storage:cli retention`). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
+  RETENTION_INTERVAL_SECONDS?: number;
+}
+
 const SECTIONS: Record<ConfigSection, new () => object> = {
   postgres: PostgresEnv,
   cassandra: CassandraEnv,
@@ -227,6 +243,7 @@ const SECTIONS: Record<ConfigSection, new () => object> = {
   kafka: KafkaEnv,
   auth: AuthEnv,
   audit: AuditEnv,
+  retention: RetentionEnv,
 };
 
 export class ConfigValidationError extends Error {

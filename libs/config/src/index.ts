@@ -1,5 +1,5 @@
 export { SmartgridConfigModule } from './config.module';
 export type { SmartgridConfigOptions } from './config.module';
-export { ConfigValidationError, validateEnvironment, HttpEnv, PostgresEnv, CassandraEnv, MongoEnv, KafkaEnv, AuthEnv, AuditEnv } from './environment.validation';
+export { ConfigValidationError, validateEnvironment, HttpEnv, PostgresEnv, CassandraEnv, MongoEnv, KafkaEnv, AuthEnv, AuditEnv, RetentionEnv } from './environment.validation';
 export type { ConfigSection } from './environment.validation';
-export { httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags } from './config.namespaces';
+export { httpConfig, postgresConfig, cassandraConfig, mongoConfig, kafkaConfig, authConfig, auditConfig, appFlags, retentionConfig } from './config.namespaces';

@@ -1,6 +1,6 @@
 import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { appFlags } from '@smartgrid/config';
+import { appFlags, retentionConfig } from '@smartgrid/config';
 import { BacklogReplayer } from './backlog/backlog-replayer.service';
 import { BacklogService } from './backlog/backlog.service';
 import { StoreHealth } from './health/store.health';
@@ -48,8 +48,12 @@ export class HybridStorageModule {
         : { provide: SENSOR_METADATA_STORE, useValue: null },
       {
         provide: HYBRID_STORAGE_SETTINGS,
-        inject: [{ token: appFlags.KEY, optional: true }],
-        useFactory: (flags?: ConfigType<typeof appFlags>) => resolveSettings(flags?.useCassandra, options.settings),
+        inject: [
+          { token: appFlags.KEY, optional: true },
+          { token: retentionConfig.KEY, optional: true },
+        ],
+        useFactory: (flags?: ConfigType<typeof appFlags>, retention?: ConfigType<typeof retentionConfig>) =>
+          resolveSettings(flags?.useCassandra, options.settings, retention),
       },
     ];
     return {

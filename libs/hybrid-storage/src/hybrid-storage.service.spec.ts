@@ -497,7 +497,7 @@ describe('reconcile and backfill', () => {
     expect(dirty.units[0]?.postgres.checksum).not.toBe(dirty.units[0]?.cassandra.checksum);
 
     const repaired = await sync.reconcile({ from, to, kinds: ['sensor'], repair: true });
-    expect(repaired.units[0]?.repaired).toEqual({ postgres: 1, cassandra: 1, verified: true });
+    expect(repaired.units[0]?.repaired).toEqual({ postgres: 1, cassandra: 1, deletionsApplied: 0, verified: true });
     expect(pg.sensors.get(`S-1|${T0 + 3000}`)?.value).toBe(203); // the newer write won
     expect((await sync.reconcile({ from, to })).totals.outOfSync).toBe(0);
   });
@@ -514,8 +514,97 @@ describe('reconcile and backfill', () => {
       kinds: ['sensor'],
       onProgress: (p) => p.phase === 'backfill' && progress.push(`${p.done}/${p.total}`),
     });
-    expect(r.kinds).toEqual([{ kind: 'sensor', ids: 2, units: 2, rows: 2 }]);
+    expect(r.kinds).toEqual([{ kind: 'sensor', from: new Date(T0), ids: 2, units: 2, rows: 2, skippedDeleted: 0 }]);
     expect(progress).toEqual(['1/2', '2/2']);
     expect(cs.sensors.size).toBe(2);
+  });
+});
+
+describe('deletion by range and retention (doubles)', () => {
+  it('a store that is down gets the deletion as a backlog entry; replay applies it and an older replayed write stays gone', async () => {
+    const { pg, cs, pgBacklog, service, replayer } = setup();
+    await service.storeSensorDataBatch([sensor(1), sensor(2), sensor(3)]);
+    const older = await pg.querySensorReadings({ id: 'S-1', from: new Date(T0), to: new Date(T0 + 10_000) });
+    cs.down = 'connection refused';
+    const r = await service.deleteSensorReadings('S-1', new Date(T0 + 1500), new Date(T0 + 10_000));
+    expect(r.appliedIn).toEqual(['postgres']);
+    expect(r.removed).toEqual({ postgres: 2 });
+    expect(r.backlog).toEqual([expect.objectContaining({ target: 'cassandra', heldIn: 'postgres', entries: 1, rows: 1 })]);
+    expect(pgBacklog.entries[0]).toMatchObject({ kind: 'deletion', rows: [expect.objectContaining({ kind: 'sensor', id: 'S-1', deletedAtUs: r.deletion.deletedAtUs })] });
+    // An older write of a deleted row, replayed later into PostgreSQL, is shadowed.
+    await pg.upsertSensorReadings(older);
+    expect(pg.sensors.size).toBe(1);
+    cs.down = null;
+    await replayer.drainNow();
+    expect(pgBacklog.entries).toHaveLength(0);
+    expect([...cs.sensors.keys()]).toEqual([`S-1|${T0 + 1000}`]);
+  });
+
+  it('refuses a deletion no store can apply, and an empty range', async () => {
+    const { pg, cs, service } = setup();
+    pg.down = 'down';
+    cs.down = 'down';
+    await expect(service.deleteMeterReadings('M-1', new Date(T0), new Date(T0 + 1))).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(service.deleteMeterReadings('M-1', new Date(T0), new Date(T0))).rejects.toBeInstanceOf(ReadingValidationError);
+  });
+
+  it('reconcile reports rows a deletion covers but a store still holds, and repair applies the deletion instead of copying them', async () => {
+    const { pg, cs, service, sync } = setup();
+    await service.storeSensorDataBatch([sensor(1), sensor(2)]);
+    cs.down = 'down';
+    await service.deleteSensorReadings('S-1', new Date(T0), new Date(T0 + 1500));
+    cs.down = null;
+    const from = new Date(T0 - 3_600_000);
+    const to = new Date(T0 + 3_600_000);
+    const report = await sync.reconcile({ from, to, kinds: ['sensor'] });
+    expect(report.totals).toMatchObject({ missingIn: { postgres: 0, cassandra: 0 }, deletedPending: { postgres: 0, cassandra: 1 }, outOfSync: 1 });
+    const repaired = await sync.reconcile({ from, to, kinds: ['sensor'], repair: true });
+    expect(repaired.units[0]?.repaired).toMatchObject({ postgres: 0, cassandra: 0, deletionsApplied: 1, verified: true });
+    expect(pg.sensors.has(`S-1|${T0 + 1000}`)).toBe(false);
+    expect(cs.sensors.has(`S-1|${T0 + 1000}`)).toBe(false);
+  });
+
+  it('writes nothing past retention and reports it; replay drops rows that went past it while waiting', async () => {
+    const pg = new InMemoryTimeSeriesStore('postgres');
+    const cs = new InMemoryTimeSeriesStore('cassandra');
+    const pgBacklog = new InMemoryBacklogStore('postgres', pg);
+    const settings = resolveSettings(true, { replay: { enabled: false }, retention: { sensorDays: 30, meterDays: 0, aggregatesDays: 0 } });
+    const backlog = new BacklogService([pgBacklog, new InMemoryBacklogStore('cassandra', cs)], settings);
+    const quarantine = new QuarantineService([], [pg, cs], settings);
+    const health = new StoreHealth({ downProbeIntervalMs: 0 });
+    const writer = new HybridWriter([pg, cs], backlog, quarantine, settings, health, null);
+    const now = Date.now();
+    const r = await writer.storeSensorDataBatch([
+      { sensorId: 'R-1', sensorType: 'v', value: 1, timestamp: new Date(now - 31 * 86_400_000) },
+      { sensorId: 'R-1', sensorType: 'v', value: 2, timestamp: new Date(now - 29 * 86_400_000) },
+    ]);
+    expect(r).toMatchObject({ received: 2, written: 1, expired: 1 });
+    expect(pg.sensors.size).toBe(1);
+    await pgBacklog.append([{ kind: 'sensor', target: 'cassandra', reason: 't', rows: [{ sensorId: 'R-2', sensorType: 'v', value: 1, timestamp: new Date(now - 40 * 86_400_000), writtenAtUs: now * 1000 }] }]);
+    await new BacklogReplayer([pg, cs], backlog, settings, health, quarantine).drainNow();
+    expect(pgBacklog.entries).toHaveLength(0);
+    expect(cs.sensors.size).toBe(1); // only R-1's reading, from the write above
+  });
+
+  it('backfill copies neither rows past retention nor rows a deletion covers that the source still holds', async () => {
+    const pg = new InMemoryTimeSeriesStore('postgres');
+    const cs = new InMemoryTimeSeriesStore('cassandra');
+    const settings = resolveSettings(true, { retention: { sensorDays: 30, meterDays: 0, aggregatesDays: 0 } });
+    const sync = new StorageSyncService([pg, cs], settings);
+    const now = Date.now();
+    const day = 86_400_000;
+    const stamp = now * 1000;
+    // PostgreSQL still holds a row past retention (its partition goes whole, later) and rows a
+    // deletion Cassandra applied has not reached it yet.
+    await pg.upsertSensorReadings([
+      { sensorId: 'B-1', sensorType: 'v', value: 1, timestamp: new Date(now - 35 * day), writtenAtUs: stamp - 10 },
+      { sensorId: 'B-1', sensorType: 'v', value: 2, timestamp: new Date(now - 5 * day), writtenAtUs: stamp - 10 },
+      { sensorId: 'B-1', sensorType: 'v', value: 3, timestamp: new Date(now - 4 * day), writtenAtUs: stamp - 10 },
+    ]);
+    await cs.deleteRange({ kind: 'sensor', id: 'B-1', from: new Date(now - 4.5 * day), to: new Date(now - 3 * day), deletedAtUs: stamp });
+    const r = await sync.backfill({ from: new Date(now - 60 * day), to: new Date(now), source: 'postgres', target: 'cassandra', kinds: ['sensor'] });
+    expect(r.kinds[0]!.from.getTime()).toBeGreaterThan(now - 30 * day);
+    expect(r.kinds[0]).toMatchObject({ rows: 1, skippedDeleted: 1 });
+    expect([...cs.sensors.values()].map((x) => x.value)).toEqual([2]);
   });
 });

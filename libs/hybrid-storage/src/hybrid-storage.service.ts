@@ -4,7 +4,7 @@ import type { MeterReading, MeterReadingRecord, ReadSource, SensorReading, Senso
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from './hybrid-storage.settings';
 import { TIME_SERIES_STORES, TimeSeriesStore } from './ports/time-series-store.port';
 import { HybridReader, PageOptions, ReadOptions, ReadPage, ReadResult } from './reads/hybrid-reader.service';
-import { HybridWriter, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
+import { DeletionResult, HybridWriter, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
 
 /**
  * The one storage API for time series (PostgreSQL and Cassandra behind ports), as the seed
@@ -51,6 +51,15 @@ export class HybridStorageService {
 
   storeMeterReadingBatch(readings: readonly MeterReading[], options: WriteOptions = {}): Promise<WriteResult> {
     return this.writer.storeMeterReadingBatch(readings, options);
+  }
+
+  /** Deletes a sensor's readings in [from, to) from every store (see HybridWriter.deleteRange). */
+  deleteSensorReadings(sensorId: string, from: Date, to: Date): Promise<DeletionResult> {
+    return this.writer.deleteRange('sensor', sensorId, from, to);
+  }
+
+  deleteMeterReadings(meterId: string, from: Date, to: Date): Promise<DeletionResult> {
+    return this.writer.deleteRange('meter', meterId, from, to);
   }
 
   getSensorData(sensorId: string, options: ReadOptions = {}): Promise<ReadResult<SensorReadingRecord>> {

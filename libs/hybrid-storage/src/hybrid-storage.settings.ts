@@ -1,4 +1,5 @@
 import type { WriteTarget } from './domain/readings.model';
+import { KEEP_FOREVER, RetentionPolicy } from './domain/retention.model';
 
 export interface ReplaySettings {
   /** Run the replayer on a timer (the CLI and some tests drive it by hand instead). */
@@ -34,6 +35,10 @@ export interface HybridStorageSettings {
   /** After a metadata failure, writes skip the metadata store for this long. */
   metadataRetryAfterMs: number;
   replay: ReplaySettings;
+  /** Days each kind is kept (SENSOR_DATA_/METER_READINGS_/AGGREGATES_RETENTION_DAYS; 0 = forever). */
+  retention: RetentionPolicy;
+  /** Pause between runs of the retention job (RETENTION_INTERVAL_SECONDS); 0 disables the timer. */
+  retentionIntervalMs: number;
 }
 
 export const HYBRID_STORAGE_SETTINGS = Symbol('HYBRID_STORAGE_SETTINGS');
@@ -46,14 +51,26 @@ export const DEFAULT_SETTINGS: HybridStorageSettings = {
   metadataTimeoutMs: 2_000,
   metadataRetryAfterMs: 30_000,
   replay: { enabled: true, intervalMs: 1_000, entriesPerClaim: 8, leaseMs: 60_000, maxAttempts: 8, backoffInitialMs: 1_000, backoffMaxMs: 300_000 },
+  retention: KEEP_FOREVER,
+  retentionIntervalMs: 3_600_000,
 };
 
 export type HybridStorageSettingsOverrides = Partial<Omit<HybridStorageSettings, 'replay'>> & { replay?: Partial<ReplaySettings> };
 
-export function resolveSettings(useCassandra: boolean | undefined, overrides: HybridStorageSettingsOverrides = {}): HybridStorageSettings {
+export function resolveSettings(
+  useCassandra: boolean | undefined,
+  overrides: HybridStorageSettingsOverrides = {},
+  retention?: { sensorDays: number; meterDays: number; aggregatesDays: number; intervalSeconds: number },
+): HybridStorageSettings {
   return {
     ...DEFAULT_SETTINGS,
     defaultTarget: useCassandra === false ? 'postgres' : 'both',
+    ...(retention
+      ? {
+          retention: { sensorDays: retention.sensorDays, meterDays: retention.meterDays, aggregatesDays: retention.aggregatesDays },
+          retentionIntervalMs: retention.intervalSeconds * 1000,
+        }
+      : {}),
     ...overrides,
     replay: { ...DEFAULT_SETTINGS.replay, ...overrides.replay },
   };

@@ -67,3 +67,8 @@ export type {
   SyncProgress,
 } from './sync/storage-sync.service';
 export { rowsChecksum } from './sync/rows.checksum';
+export { deletionCovers, distinctDeletions, partitionByDeletions } from './domain/deletions.model';
+export type { RangeDeletion } from './domain/deletions.model';
+export { KEEP_FOREVER, remainingLifeSeconds, retentionHorizon, syncFloor, withinRetention } from './domain/retention.model';
+export type { RetentionPolicy } from './domain/retention.model';
+export type { DeletionResult } from './writes/hybrid-writer.service';

@@ -21,3 +21,7 @@ export type { TopicName } from './kafka.topics';
 export { decodeJsonObject } from './json-payload.codec';
 export type { DecodedPayload, PayloadRejectCode } from './json-payload.codec';
 export * from './security';
+export { readTopicOnce } from './topic-reader';
+export type { ReadTopicOptions, ReadTopicReport, TopicRecord } from './topic-reader';
+export { readGroupOffsets, rewindGroups } from './group-offsets';
+export type { GroupOffsets, RewindReport } from './group-offsets';

@@ -8,7 +8,9 @@ import type {
   NewQuarantineEntry,
   QuarantineEntry,
   QuarantineStore,
+  RangeDeletion,
   ReleaseOutcome,
+  SeriesKind,
   SensorReading,
   SeriesQuery,
   Stamped,
@@ -25,6 +27,8 @@ import type {
 export class InMemoryTimeSeriesStore implements TimeSeriesStore {
   readonly sensors = new Map<string, Stamped<SensorReading>>();
   readonly meters = new Map<string, Stamped<MeterReading>>();
+  /** Deletions applied (they shadow older writes of their range, like the real stores). */
+  readonly deletions: RangeDeletion[] = [];
   /** When set, every call rejects with this message. */
   down: string | null = null;
   /** Returns a reason when the store refuses this row (the whole batch holding it is refused). */
@@ -39,12 +43,44 @@ export class InMemoryTimeSeriesStore implements TimeSeriesStore {
 
   async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
     this.guard(rows);
-    for (const r of rows) upsert(this.sensors, `${r.sensorId}|${r.timestamp.getTime()}`, r);
+    for (const r of rows) if (!this.shadowed('sensor', r.sensorId, r)) upsert(this.sensors, `${r.sensorId}|${r.timestamp.getTime()}`, r);
   }
 
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     this.guard(rows);
-    for (const r of rows) upsert(this.meters, `${r.meterId}|${r.timestamp.getTime()}`, r);
+    for (const r of rows) if (!this.shadowed('meter', r.meterId, r)) upsert(this.meters, `${r.meterId}|${r.timestamp.getTime()}`, r);
+  }
+
+  async deleteRange(d: RangeDeletion): Promise<{ rows: number | null }> {
+    this.guard();
+    const map: Map<string, Stamped<SensorReading> | Stamped<MeterReading>> = d.kind === 'sensor' ? this.sensors : this.meters;
+    let n = 0;
+    for (const [key, r] of map) {
+      const id = d.kind === 'sensor' ? (r as Stamped<SensorReading>).sensorId : (r as Stamped<MeterReading>).meterId;
+      if (id === d.id && r.timestamp >= d.from && r.timestamp < d.to && r.writtenAtUs <= d.deletedAtUs) {
+        map.delete(key);
+        n++;
+      }
+    }
+    if (!this.deletions.some((x) => x.kind === d.kind && x.id === d.id && +x.from === +d.from && +x.to === +d.to && x.deletedAtUs === d.deletedAtUs)) this.deletions.push({ ...d });
+    return { rows: n };
+  }
+
+  async listDeletions(kind: SeriesKind, id: string, from: Date, to: Date): Promise<RangeDeletion[]> {
+    this.guard();
+    return this.deletions.filter((d) => d.kind === kind && d.id === id && d.from < to && d.to > from);
+  }
+
+  async dropExpired(kind: SeriesKind, horizon: Date): Promise<string[]> {
+    this.guard();
+    const map: Map<string, { timestamp: Date }> = kind === 'sensor' ? this.sensors : this.meters;
+    let n = 0;
+    for (const [key, r] of map) if (r.timestamp < horizon) (map.delete(key), n++);
+    return n > 0 ? [`${n} ${kind} rows`] : [];
+  }
+
+  private shadowed(kind: SeriesKind, id: string, r: { timestamp: Date; writtenAtUs: number }): boolean {
+    return this.deletions.some((d) => d.kind === kind && d.id === id && r.timestamp >= d.from && r.timestamp < d.to && r.writtenAtUs <= d.deletedAtUs);
   }
 
   async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {

@@ -10,7 +10,13 @@ import {
   StorageSyncService,
   SyncProgress,
 } from '@smartgrid/hybrid-storage';
-import { AuditEventsPublisher } from '@smartgrid/kafka';
+import type { ConfigType } from '@nestjs/config';
+import { kafkaConfig } from '@smartgrid/config';
+import { AuditEventsPublisher, KAFKA_ADMIN, KAFKA_CLIENT } from '@smartgrid/kafka';
+import type { Admin, Kafka } from 'kafkajs';
+import { RetentionJob } from '../storage/retention.job';
+import { listDeadLetters, parseDlqTopic, redriveDeadLetters } from './dead-letters';
+import { runBackup, runRestore } from './backup';
 import { CliCommand, CliUsageError, parseCliArgs, USAGE } from './storage-cli.args';
 import { StorageCliModule } from './storage-cli.module';
 
@@ -112,13 +118,18 @@ async function runQuarantine(cmd: Extract<CliCommand, { name: 'quarantine' }>, q
 }
 
 async function run(cmd: CliCommand): Promise<number> {
+  // A restore loads PostgreSQL before the storage stack boots (see runRestore).
+  if (cmd.name === 'restore') return runRestore(cmd, out, cliActor());
   // Commands that change stored data are audited on `audit-events`, so they need Kafka.
   const audited =
     cmd.name === 'replay' ||
     cmd.name === 'backfill' ||
+    cmd.name === 'retention' ||
+    (cmd.name === 'dlq' && cmd.action === 'redrive' && !cmd.dryRun) ||
     (cmd.name === 'reconcile' && cmd.repair) ||
     (cmd.name === 'quarantine' && (cmd.action === 'retry' || cmd.action === 'discard'));
-  const ctx = await NestFactory.createApplicationContext(StorageCliModule.register({ audit: audited }), { logger: ['error', 'warn'] });
+  const kafka = cmd.name === 'dlq' || cmd.name === 'backup';
+  const ctx = await NestFactory.createApplicationContext(StorageCliModule.register({ audit: audited, kafka }), { logger: ['error', 'warn'] });
   const auditor = (): AuditEventsPublisher => ctx.get(AuditEventsPublisher);
   try {
     const storage = ctx.get(HybridStorageService);
@@ -160,6 +171,55 @@ async function run(cmd: CliCommand): Promise<number> {
       }
       case 'quarantine':
         return await runQuarantine(cmd, ctx.get(QuarantineService), auditor);
+      case 'retention': {
+        const report = await ctx.get(RetentionJob).runOnce();
+        await auditor().publish({ actor: cliActor(), action: 'storage.retention', resource: 'storage/both', metadata: JSON.parse(JSON.stringify(report)) as Record<string, unknown> });
+        if (cmd.json) return out.log(JSON.stringify(report, null, 2)), 0;
+        if (report.kinds.length === 0 && !report.aggregates) out.log('retention: every kind is kept forever (*_RETENTION_DAYS = 0), nothing to do');
+        for (const k of report.kinds) {
+          out.log(`${k.kind}: horizon ${k.horizon.toISOString()}; ${Object.entries(k.dropped).map(([s, d]) => `${s} dropped ${d.length ? d.join(', ') : 'nothing'}`).join('; ')}`);
+          for (const [s, e] of Object.entries(k.errors)) out.log(`  ${s} failed: ${e}`);
+        }
+        if (report.aggregates) out.log(`aggregates: horizon ${report.aggregates.horizon.toISOString()}; ${report.aggregates.sensorBuckets} sensor buckets, ${report.aggregates.consumptionDays} consumption days removed${report.aggregates.error ? ` (failed: ${report.aggregates.error})` : ''}`);
+        return report.kinds.some((k) => Object.keys(k.errors).length > 0) || report.aggregates?.error ? 1 : 0;
+      }
+      case 'dlq': {
+        const client = ctx.get<Kafka>(KAFKA_CLIENT);
+        const admin = ctx.get<Admin>(KAFKA_ADMIN);
+        const prefix = ctx.get<ConfigType<typeof kafkaConfig>>(kafkaConfig.KEY).topicPrefix;
+        if (cmd.action === 'list') {
+          const topics = cmd.topics.map(parseDlqTopic);
+          const summary = await listDeadLetters(client, admin, prefix, { topics, samples: cmd.samples, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.since ? { since: cmd.since } : {}) }, out.progress);
+          if (cmd.json) return out.log(JSON.stringify(summary, null, 2)), 0;
+          for (const t of summary) {
+            out.log(`${t.topic}: ${t.count} dead letters${cmd.reason || cmd.since ? ' matching' : ''} (offset span ${t.offsetSpan}, transaction markers included)`);
+            for (const g of t.byReason) {
+              out.log(`  ${g.code}\t${g.count}\t${g.oldest ?? ''} .. ${g.newest ?? ''}`);
+              for (const x of g.samples) out.log(`    [${x.partition}]@${x.offset} key=${x.key ?? '-'} ${x.reason.slice(0, 160)} | ${(x.value ?? '').slice(0, 120)}`);
+            }
+          }
+          return 0;
+        }
+        const topic = parseDlqTopic(cmd.topic);
+        const s = await redriveDeadLetters(client, admin, prefix, ctx.get(HybridStorageService), topic, { dryRun: cmd.dryRun, ...(cmd.reason ? { reason: cmd.reason } : {}), ...(cmd.since ? { since: cmd.since } : {}) }, out.progress);
+        if (!cmd.dryRun) {
+          await auditor().publish({
+            actor: cliActor(),
+            action: 'storage.dlq.redrive',
+            resource: `kafka/${topic}`,
+            metadata: { reason: cmd.reason ?? null, since: cmd.since?.toISOString() ?? null, ...s, stillDeadByReason: s.stillDeadByReason.map((g) => ({ code: g.code, count: g.count })) },
+          });
+        }
+        if (cmd.json) return out.log(JSON.stringify(s, null, 2)), 0;
+        out.log(`${topic}${cmd.dryRun ? ' (dry run: nothing written)' : ''}: read ${s.read}, selected ${s.selected}, stored ${s.stored}, past retention ${s.expired}, still dead ${s.stillDead} (${s.durationMs} ms)`);
+        for (const g of s.stillDeadByReason) {
+          out.log(`  still dead: ${g.code}\t${g.count}`);
+          for (const x of g.samples) out.log(`    [${x.partition}]@${x.offset} was "${x.reason.slice(0, 80)}", now "${x.newReason.slice(0, 120)}"`);
+        }
+        return 0;
+      }
+      case 'backup':
+        return await runBackup(ctx, cmd, out);
       case 'reconcile': {
         const report = await sync.reconcile({ ...cmd, onProgress: progressPrinter(cmd.repair ? 'repair' : 'reconcile') });
         if (cmd.repair) {

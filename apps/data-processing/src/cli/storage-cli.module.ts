@@ -3,6 +3,8 @@ import { CassandraModule } from '@smartgrid/cassandra';
 import { SmartgridConfigModule } from '@smartgrid/config';
 import { KafkaModule, TOPICS } from '@smartgrid/kafka';
 import { PostgresModule } from '@smartgrid/postgres';
+import { AggregatesModule } from '../aggregates/aggregates.module';
+import { RETENTION_TIMER, RetentionJob } from '../storage/retention.job';
 import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from '../storage/storage.wiring';
 
 /**
@@ -13,16 +15,21 @@ import { cqlMigrations, hybridStorage, postgresGrants, postgresMigrations } from
  */
 @Module({})
 export class StorageCliModule {
-  static register(options: { audit?: boolean } = {}): DynamicModule {
+  /** `audit`: Kafka for audit events; `kafka`: Kafka with the ingest topics too (dead-letter tools, backup, restore). */
+  static register(options: { audit?: boolean; kafka?: boolean } = {}): DynamicModule {
+    const kafka = options.audit || options.kafka;
+    const topics = options.kafka ? [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents] : [TOPICS.auditEvents];
     return {
       module: StorageCliModule,
       imports: [
-        SmartgridConfigModule.forRoot({ require: options.audit ? ['postgres', 'cassandra', 'kafka'] : ['postgres', 'cassandra'] }),
+        SmartgridConfigModule.forRoot({ require: kafka ? ['postgres', 'cassandra', 'kafka', 'retention'] : ['postgres', 'cassandra', 'retention'] }),
         PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations }),
-        ...(options.audit ? [KafkaModule.forRootAsync({ topics: [TOPICS.auditEvents] })] : []),
+        ...(kafka ? [KafkaModule.forRootAsync({ topics })] : []),
         hybridStorage({ replay: { enabled: false } }),
+        AggregatesModule,
       ],
+      providers: [{ provide: RETENTION_TIMER, useValue: false }, RetentionJob],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { ServiceUnavailableException } from '@nestjs/common';
-import { ReadingValidationError, StorageReadError } from '@smartgrid/hybrid-storage';
+import { ReadingValidationError, StorageReadError, StorageUnavailableError } from '@smartgrid/hybrid-storage';
 import { InvalidInputException } from '@smartgrid/http';
 
 /** Maps storage errors to HTTP: bad input 400 naming the field, no store answering 503. */
@@ -8,5 +8,6 @@ export function toHttpError(err: unknown): unknown {
   if (err instanceof StorageReadError) {
     return new ServiceUnavailableException(`no store could answer: ${err.attempts.map((a) => `${a.store}: ${a.error}`).join('; ')}`);
   }
+  if (err instanceof StorageUnavailableError) return new ServiceUnavailableException(err.message);
   return err;
 }

@@ -202,7 +202,9 @@ export class Fleet {
       () => ({ key, value: Buffer.from(JSON.stringify({ ...good, timestamp: '1970-01-01T00:00:00Z' })) }),
       () => ({ key, value: Buffer.from(JSON.stringify(good).replace(/"(value|energy_kwh)":[^,}]+/, '"$1":1e999')) }),
       () => ({ key, value: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) }),
-      () => ({ key, value: Buffer.from(JSON.stringify({ ...good, firmware_build: 42 })) }),
+      // An unknown top-level field is kept in the metadata now (tolerant reader); one whose name
+      // the metadata rules refuse (a dot) still sends the message to the dead-letter topic.
+      () => ({ key, value: Buffer.from(JSON.stringify({ ...good, 'firmware.build': 42 })) }),
     ];
     return variants[Math.floor(r * variants.length)]();
   }

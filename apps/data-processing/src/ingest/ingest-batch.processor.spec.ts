@@ -18,6 +18,7 @@ const sensor = (id: string, value = 1): Record<string, unknown> => ({ sensor_id:
 function okResult(n: number): WriteResult {
   return {
     kind: 'sensor',
+    expired: 0,
     received: n,
     written: n,
     targets: ['postgres', 'cassandra'],
@@ -86,6 +87,16 @@ describe('IngestBatchProcessor', () => {
     const text = await t.registry.metrics();
     expect(text).toContain('smartgrid_ingest_messages_ingested_total{topic="sensor-data"} 2');
     expect(text).toContain('smartgrid_ingest_messages_rejected_total{topic="sensor-data",reason="invalid_json"} 1');
+  });
+
+  it('stores messages with unknown top-level fields (kept in metadata) and counts the fields by name', async () => {
+    const t = setup(async (r) => okResult(r.length));
+    const out = await t.processor.process('sensor', source, [msg(1, { ...sensor('S-1'), rssi: -70 }), msg(2, { ...sensor('S-2'), rssi: -60, metadata: { rssi: 1 } })], control);
+    expect(out).toMatchObject({ completed: true, stored: 2, rejected: 0 });
+    expect((t.stored[0] as { metadata: unknown }[]).map((r) => r.metadata)).toEqual([{ rssi: -70 }, { rssi: 1 }]);
+    const text = await t.registry.metrics();
+    expect(text).toContain('smartgrid_ingest_unknown_fields_total{topic="sensor-data",field="rssi",outcome="kept"} 1');
+    expect(text).toContain('smartgrid_ingest_unknown_fields_total{topic="sensor-data",field="rssi",outcome="shadowed"} 1');
   });
 
   it('retries with backoff while no store can take the batch, then completes', async () => {

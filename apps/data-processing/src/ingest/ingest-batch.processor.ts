@@ -87,8 +87,10 @@ export class IngestBatchProcessor {
     const refused: Refusal[] = [];
     for (const m of messages) {
       const d = decode(m.key, m.value, opts) as Decoded<SensorReading | MeterReading>;
-      if (d.ok) valid.push({ reading: d.reading, message: m });
-      else refused.push({ message: m, rejection: d.rejection });
+      if (d.ok) {
+        valid.push({ reading: d.reading, message: m });
+        if (d.unknownFields.length > 0) this.metrics.recordUnknownFields(source.label, d.unknownFields);
+      } else refused.push({ message: m, rejection: d.rejection });
     }
     this.metrics.batchSize.observe({ topic: source.label }, messages.length);
 
@@ -102,6 +104,8 @@ export class IngestBatchProcessor {
             ? await this.storage.storeSensorDataBatch(readings as SensorReading[])
             : await this.storage.storeMeterReadingBatch(readings as MeterReading[]);
         this.metrics.recordWrite(kind, result);
+        // Past retention on arrival: accepted (offset committed) but not stored, and counted.
+        if (result.expired > 0) this.metrics.pastRetention.inc({ kind }, result.expired);
         valid = this.withoutStoreRefused(kind, valid, result.refused, refused);
         break;
       } catch (err) {

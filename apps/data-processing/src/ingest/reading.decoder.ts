@@ -13,9 +13,15 @@ import type { ValidationReason } from '@smartgrid/hybrid-storage';
  * the API and the consumer refuse the same things. This layer adds what only a message has:
  * - size: payloads above `maxBytes` (default 64 KiB) are refused before parsing;
  * - encoding: not UTF-8, not JSON, or JSON that is not an object;
- * - unknown top-level fields are refused (`unknown_field`): the contract is closed, and a
- *   misspelt optional field (`untis`) would otherwise be lost silently. Free-form data
- *   belongs in `metadata`;
+ * - unknown top-level fields do not refuse a message (tolerant reader: a firmware update that
+ *   adds a field must not send every message to the dead-letter topic). Each one is kept in
+ *   the reading's metadata under its own name, where it is subject to the metadata rules (a
+ *   name that cannot be a metadata key, or a value that cannot be stored, refuses the message
+ *   naming the top-level field). A key already in `metadata` wins: the unknown field of the
+ *   same name is then not stored (`shadowed`). The decoder reports every unknown field it
+ *   saw, so the consumer counts them per name (`smartgrid_ingest_unknown_fields_total`) and
+ *   operators see the contract drift. Unknown fields inside `location` are still refused
+ *   (`unknown_field`): there is no free-form place for them;
  * - a timestamp whose calendar fields are impossible (2026-02-30, 24:00) is refused rather
  *   than rolled over the way Date.parse does;
  * - the message key, when present, must equal the reading's id (`key_mismatch`): the key is
@@ -38,7 +44,15 @@ export interface Rejection {
   detail: string;
 }
 
-export type Decoded<T> = { ok: true; reading: T } | { ok: false; rejection: Rejection };
+/** A top-level field the contract does not name, and what became of it. */
+export interface UnknownField {
+  /** The field name (at most 64 characters, as shown in metrics). */
+  name: string;
+  /** `kept`: stored in the metadata under its own name; `shadowed`: a metadata key of that name won. */
+  outcome: 'kept' | 'shadowed';
+}
+
+export type Decoded<T> = { ok: true; reading: T; unknownFields: UnknownField[] } | { ok: false; rejection: Rejection };
 
 export interface DecoderOptions {
   maxBytes: number;
@@ -81,6 +95,45 @@ function unknownField(obj: Record<string, unknown>, allowed: ReadonlySet<string>
   return null;
 }
 
+/**
+ * Moves the top-level fields the contract does not name into `metadata` (a fresh object; the
+ * message's own metadata keys win). A non-object `metadata` is left alone for validation to
+ * refuse. Returns the object to validate and the unknown fields seen.
+ */
+function foldUnknownFields(o: Record<string, unknown>, allowed: ReadonlySet<string>): { object: Record<string, unknown>; unknown: UnknownField[] } {
+  const names = Object.keys(o).filter((k) => !allowed.has(k));
+  if (names.length === 0) return { object: o, unknown: [] };
+  const own = o.metadata;
+  const ownIsObject = typeof own === 'object' && own !== null && !Array.isArray(own);
+  const folded: Record<string, unknown> = {};
+  const known: Record<string, unknown> = {};
+  const unknown: UnknownField[] = [];
+  for (const k of Object.keys(o)) {
+    if (allowed.has(k)) {
+      known[k] = o[k];
+      continue;
+    }
+    const shadowed = ownIsObject && Object.prototype.hasOwnProperty.call(own, k);
+    unknown.push({ name: k.slice(0, 64), outcome: shadowed ? 'shadowed' : 'kept' });
+    // defineProperty: a key such as "__proto__" becomes a plain own key (validation refuses it by name).
+    if (!shadowed) Object.defineProperty(folded, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+  }
+  if (own !== undefined && own !== null && !ownIsObject) return { object: known, unknown };
+  if (ownIsObject) for (const [k, v] of Object.entries(own as Record<string, unknown>)) Object.defineProperty(folded, k, { value: v, enumerable: true, writable: true, configurable: true });
+  known.metadata = folded;
+  return { object: known, unknown };
+}
+
+/** A metadata verdict about a folded field names the top-level field it came from. */
+function fieldOfOrigin(field: string, unknown: readonly UnknownField[]): string {
+  for (const u of unknown) {
+    if (u.outcome !== 'kept') continue;
+    const at = `metadata.${u.name}`;
+    if (field === at || field.startsWith(`${at}.`) || field.startsWith(`${at}[`)) return field.slice('metadata.'.length);
+  }
+  return field;
+}
+
 /** Date.parse rolls 2026-02-30 over into March; a device that sends it has a broken clock. */
 function impossibleCalendar(ts: unknown): Rejection | null {
   if (typeof ts !== 'string') return null;
@@ -112,19 +165,18 @@ export function decodeSensorMessage(key: Buffer | null, value: Buffer | null, op
   return guarded(() => {
     const p = parseObject(value, opts);
     if (!p.ok) return p;
-    const o = p.object;
+    const { object: o, unknown } = foldUnknownFields(p.object, SENSOR_FIELDS);
     const early =
-      unknownField(o, SENSOR_FIELDS) ??
       (typeof o.location === 'object' && o.location !== null && !Array.isArray(o.location)
         ? unknownField(o.location as Record<string, unknown>, LOCATION_FIELDS, 'location.')
         : null) ??
       impossibleCalendar(o.timestamp);
     if (early) return { ok: false, rejection: early };
     const v = validateSensorReading(o, opts.now());
-    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: v.error.field, detail: v.error.detail } };
+    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: fieldOfOrigin(v.error.field, unknown), detail: v.error.detail } };
     const keyProblem = checkKey(key, v.value.sensorId, 'sensor_id');
     if (keyProblem) return { ok: false, rejection: keyProblem };
-    return { ok: true, reading: v.value };
+    return { ok: true, reading: v.value, unknownFields: unknown };
   });
 }
 
@@ -132,13 +184,13 @@ export function decodeMeterMessage(key: Buffer | null, value: Buffer | null, opt
   return guarded(() => {
     const p = parseObject(value, opts);
     if (!p.ok) return p;
-    const o = p.object;
-    const early = unknownField(o, METER_FIELDS) ?? impossibleCalendar(o.timestamp);
+    const { object: o, unknown } = foldUnknownFields(p.object, METER_FIELDS);
+    const early = impossibleCalendar(o.timestamp);
     if (early) return { ok: false, rejection: early };
     const v = validateMeterReading(o, opts.now());
-    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: v.error.field, detail: v.error.detail } };
+    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: fieldOfOrigin(v.error.field, unknown), detail: v.error.detail } };
     const keyProblem = checkKey(key, v.value.meterId, 'meter_id');
     if (keyProblem) return { ok: false, rejection: keyProblem };
-    return { ok: true, reading: v.value };
+    return { ok: true, reading: v.value, unknownFields: unknown };
   });
 }

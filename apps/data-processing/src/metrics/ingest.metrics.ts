@@ -3,6 +3,9 @@ import { HybridStorageService, QuarantineService, StoreOutcome, WriteResult } fr
 import { METRICS_REGISTRY } from '@smartgrid/observability';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Distinct unknown-field names given their own label value (device input must not explode the series count). */
+export const MAX_UNKNOWN_FIELD_LABELS = 100;
+
 /**
  * The data-processing app's own metrics, on the app's registry (GET /metrics). Topic labels
  * carry the logical topic name (`sensor-data`), not the prefixed one, so dashboards survive
@@ -23,6 +26,10 @@ export class IngestMetrics {
   readonly quarantineRows: Gauge<'target'>;
   readonly quarantineOldestSeconds: Gauge;
   readonly quarantined: Counter<'store' | 'kind'>;
+  readonly unknownFields: Counter<'topic' | 'field' | 'outcome'>;
+  readonly pastRetention: Counter<'kind'>;
+  /** Field names already used as label values (bounded: names come from devices). */
+  private readonly unknownFieldNames = new Set<string>();
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -87,6 +94,24 @@ export class IngestMetrics {
       },
     });
     this.quarantined = counter('smartgrid_storage_rows_refused_total', 'Rows a store refused on the write path (set aside in quarantine, or dead-lettered when every store refused them)', ['store', 'kind']);
+    this.unknownFields = counter(
+      'smartgrid_ingest_unknown_fields_total',
+      'Top-level message fields the contract does not name (contract drift), per field name: kept in the metadata, or shadowed by a metadata key of the same name',
+      ['topic', 'field', 'outcome'],
+    );
+    this.pastRetention = counter('smartgrid_storage_rows_past_retention_total', 'Rows not written because their timestamp is already past the retention period (expired on arrival)', ['kind']);
+  }
+
+  /** Counts unknown fields by name; past MAX_UNKNOWN_FIELD_LABELS distinct names, the rest count as `(other)`. */
+  recordUnknownFields(topic: string, fields: readonly { name: string; outcome: string }[]): void {
+    for (const f of fields) {
+      let name = f.name;
+      if (!this.unknownFieldNames.has(name)) {
+        if (this.unknownFieldNames.size >= MAX_UNKNOWN_FIELD_LABELS) name = '(other)';
+        else this.unknownFieldNames.add(name);
+      }
+      this.unknownFields.inc({ topic, field: name, outcome: f.outcome });
+    }
   }
 
   recordWrite(kind: 'sensor' | 'meter', result: Pick<WriteResult, 'outcomes'>): void {

@@ -135,6 +135,7 @@ export class ReconcileSamplesView {
 }
 
 export class ReconcileRepairView extends StoreCountsView {
+  @ApiProperty({ description: 'Range deletions the repair applied to the store that had not received them' }) deletionsApplied!: number;
   @ApiProperty({ description: 'Whether the unit matched after the repair' }) verified!: boolean;
 }
 
@@ -146,6 +147,7 @@ export class ReconcileUnitView {
   @ApiProperty() cassandra!: StoreDaySummaryView;
   @ApiProperty({ description: 'Rows present in the other store only' }) missingIn!: StoreCountsView;
   @ApiProperty({ description: 'Keys in both stores with different content' }) mismatched!: number;
+  @ApiProperty({ description: 'Rows a store still holds although a range deletion covers them (not compared; repair applies the deletion)' }) deletedPending!: StoreCountsView;
   @ApiProperty() inSync!: boolean;
   @ApiPropertyOptional({ description: 'Up to five timestamps of each difference' }) samples?: ReconcileSamplesView;
   @ApiPropertyOptional() repaired?: ReconcileRepairView;
@@ -157,6 +159,7 @@ export class ReconcileTotalsView {
   @ApiProperty() rows!: StoreCountsView;
   @ApiProperty() missingIn!: StoreCountsView;
   @ApiProperty() mismatched!: number;
+  @ApiProperty({ description: 'Rows held past a range deletion that has not reached that store yet' }) deletedPending!: StoreCountsView;
   @ApiProperty() repaired!: StoreCountsView;
 }
 

@@ -50,7 +50,10 @@ export function malformedCorpus(idPrefix: string, nowMs = Date.now()): Malformed
     { name: 'JSON number', topic: 'sensor', key: sid, value: Buffer.from('42'), code: 'not_an_object' },
     { name: 'JSON null', topic: 'sensor', key: sid, value: Buffer.from('null'), code: 'not_an_object' },
     { name: 'oversized payload', topic: 'sensor', key: sid, value: j({ ...s, metadata: { blob: 'x'.repeat(70_000) } }), code: 'payload_too_large' },
-    { name: 'unknown top-level field', topic: 'sensor', key: sid, value: j({ ...s, untis: 'V' }), code: 'unknown_field', field: 'untis' },
+    // Unknown top-level fields are kept in the metadata (tolerant reader), under its rules.
+    { name: 'unknown top-level field that cannot be a metadata key', topic: 'sensor', key: sid, value: j({ ...s, 'fw.version': '2.2' }), code: 'bad_format', field: 'fw.version' },
+    { name: 'unknown top-level field with an unpaired surrogate', topic: 'sensor', key: sid, value: j({ ...s, note: 'x\ud800' }), code: 'bad_format', field: 'note' },
+    { name: 'meter: unknown field starting with $', topic: 'meter', key: mid, value: j({ ...m, $where: 'x' }), code: 'bad_format', field: '$where' },
     { name: 'unknown location field', topic: 'sensor', key: sid, value: j({ ...s, location: { lat: 41, lon: 19, alt: 100 } }), code: 'unknown_field', field: 'location.alt' },
     { name: 'missing sensor_id', topic: 'sensor', key: null, value: j(without(s, 'sensor_id')), code: 'required', field: 'sensor_id' },
     { name: 'empty sensor_id', topic: 'sensor', key: null, value: j({ ...s, sensor_id: '  ' }), code: 'empty', field: 'sensor_id' },
@@ -84,14 +87,14 @@ export function malformedCorpus(idPrefix: string, nowMs = Date.now()): Malformed
     { name: 'latitude out of range', topic: 'sensor', key: sid, value: j({ ...s, location: { lat: 141.3, lon: 19.8 } }), code: 'out_of_range', field: 'location.lat' },
     { name: 'longitude missing', topic: 'sensor', key: sid, value: j({ ...s, location: { lat: 41.3 } }), code: 'required', field: 'location.lon' },
     { name: 'key differs from sensor_id', topic: 'sensor', key: 'S-OTHER', value: j(s), code: 'key_mismatch', field: 'sensor_id' },
-    { name: 'prototype pollution attempt', topic: 'sensor', key: sid, value: Buffer.from(JSON.stringify(s).replace(/^\{/, '{"__proto__":{"admin":true},')), code: 'unknown_field', field: '__proto__' },
+    { name: 'prototype pollution attempt', topic: 'sensor', key: sid, value: Buffer.from(JSON.stringify(s).replace(/^\{/, '{"__proto__":{"admin":true},')), code: 'bad_format', field: '__proto__' },
     { name: 'meter: missing energy_kwh', topic: 'meter', key: mid, value: j(without(m, 'energy_kwh')), code: 'required', field: 'energy_kwh' },
     { name: 'meter: negative register', topic: 'meter', key: mid, value: j({ ...m, energy_kwh: -1.5 }), code: 'negative', field: 'energy_kwh' },
     { name: 'meter: register as string', topic: 'meter', key: mid, value: j({ ...m, energy_kwh: '15234.125' }), code: 'wrong_type', field: 'energy_kwh' },
     { name: 'meter: missing customer_id', topic: 'meter', key: mid, value: j(without(m, 'customer_id')), code: 'required', field: 'customer_id' },
     { name: 'meter: power_kw is a string', topic: 'meter', key: mid, value: j({ ...m, power_kw: 'high' }), code: 'wrong_type', field: 'power_kw' },
     { name: 'meter: negative voltage', topic: 'meter', key: mid, value: j({ ...m, voltage: -230 }), code: 'negative', field: 'voltage' },
-    { name: 'meter: sensor message on the meter topic', topic: 'meter', key: sid, value: j(s), code: 'unknown_field', field: 'sensor_id' },
+    { name: 'meter: sensor message on the meter topic', topic: 'meter', key: sid, value: j(s), code: 'required', field: 'meter_id' },
     { name: 'meter: key differs from meter_id', topic: 'meter', key: 'M-OTHER', value: j(m), code: 'key_mismatch', field: 'meter_id' },
   ];
   return cases;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeBacklogRows, encodeBacklogRows, STORE_NAMES } from '@smartgrid/hybrid-storage';
-import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
+import type { BacklogEntry, BacklogKind, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { Client, types } from 'cassandra-driver';
 import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
@@ -153,7 +153,7 @@ export class CassandraBacklogStore implements BacklogStore {
 
   private toEntry(target: StoreName, bucket: number, r: types.Row): BacklogEntry {
     const uuid = r.get('id') as types.TimeUuid;
-    const kind = r.get('kind') as 'sensor' | 'meter';
+    const kind = r.get('kind') as BacklogKind;
     return {
       ...decodeBacklogRows(kind, r.get('payload') as string),
       id: entryId(bucket, uuid),

@@ -1,4 +1,8 @@
+import type { RetentionPolicy } from '@smartgrid/hybrid-storage';
+
 export interface CassandraTimeseriesOptions {
+  /** Overrides the retention read from SENSOR_DATA_/METER_READINGS_RETENTION_DAYS (tests). */
+  retention?: RetentionPolicy;
   /** Requests in flight per bulk write (default 64). */
   writeConcurrency?: number;
   /**

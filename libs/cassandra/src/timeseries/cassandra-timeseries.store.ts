@@ -1,5 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { MeterReading, SensorReading, SeriesQuery, Stamped, TimeSeriesStore } from '@smartgrid/hybrid-storage';
+import type { ConfigType } from '@nestjs/config';
+import { retentionConfig } from '@smartgrid/config';
+import { DAY_MS as DAY, KEEP_FOREVER, remainingLifeSeconds } from '@smartgrid/hybrid-storage';
+import type { MeterReading, RangeDeletion, RetentionPolicy, SensorReading, SeriesKind, SeriesQuery, Stamped, TimeSeriesStore } from '@smartgrid/hybrid-storage';
 import { Client, concurrent, types } from 'cassandra-driver';
 import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
@@ -11,12 +14,19 @@ import {
   DEFAULT_WRITE_CONCURRENCY,
 } from './cassandra-timeseries.options';
 
+// Every row carries its own TTL: what is left of its retention counted from its timestamp (0
+// when the kind is kept forever), so Cassandra expires it exactly when it goes past retention.
 const INSERT_SENSOR = `INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit)
-  VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`;
-const INSERT_SENSOR_DAY = 'INSERT INTO sensors_by_day (day, sensor_id) VALUES (?, ?)';
+  VALUES (?, ?, ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?`;
+const INSERT_SENSOR_DAY = 'INSERT INTO sensors_by_day (day, sensor_id) VALUES (?, ?) USING TTL ?';
 const INSERT_METER = `INSERT INTO meter_readings_by_month (meter_id, month, ts, customer_id, energy_kwh, power_kw, voltage)
-  VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`;
-const INSERT_METER_MONTH = 'INSERT INTO meters_by_month (month, meter_id) VALUES (?, ?)';
+  VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ? AND TTL ?`;
+const INSERT_METER_MONTH = 'INSERT INTO meters_by_month (month, meter_id) VALUES (?, ?) USING TTL ?';
+// Range tombstones at the deletion's stamp: they shadow every cell written at or before it.
+const DELETE_SENSOR_RANGE = 'DELETE FROM sensor_readings_by_day USING TIMESTAMP ? WHERE sensor_id = ? AND day = ? AND ts >= ? AND ts < ?';
+const DELETE_METER_RANGE = 'DELETE FROM meter_readings_by_month USING TIMESTAMP ? WHERE meter_id = ? AND month = ? AND ts >= ? AND ts < ?';
+const INSERT_DELETION = 'INSERT INTO deleted_ranges (kind, series_id, deleted_at_us, from_ts, to_ts) VALUES (?, ?, ?, ?, ?)';
+const SELECT_DELETIONS = 'SELECT deleted_at_us, from_ts, to_ts FROM deleted_ranges WHERE kind = ? AND series_id = ?';
 const SELECT_SENSOR = `SELECT ts, sensor_type, value, unit, WRITETIME(value) AS w FROM sensor_readings_by_day
   WHERE sensor_id = ? AND day = ? AND ts >= ? AND ts < ?`;
 const SELECT_METER = `SELECT ts, customer_id, energy_kwh, power_kw, voltage, WRITETIME(energy_kwh) AS w FROM meter_readings_by_month
@@ -92,14 +102,26 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   private readonly batchRows: number;
   /** (bucket, id) pairs already recorded in the bucket index tables by this process. */
   private readonly indexed = new Set<string>();
+  private readonly retention: RetentionPolicy;
 
   constructor(
     @Inject(CASSANDRA_CLIENT) private readonly client: Client,
     private readonly connection: CassandraConnection,
     @Optional() @Inject(CASSANDRA_TIMESERIES_OPTIONS) options?: CassandraTimeseriesOptions,
+    @Optional() @Inject(retentionConfig.KEY) retention?: ConfigType<typeof retentionConfig>,
   ) {
     this.concurrency = options?.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
     this.batchRows = Math.max(1, options?.partitionBatchRows ?? DEFAULT_PARTITION_BATCH_ROWS);
+    this.retention = options?.retention ?? (retention ? { sensorDays: retention.sensorDays, meterDays: retention.meterDays, aggregatesDays: retention.aggregatesDays } : KEEP_FOREVER);
+  }
+
+  /**
+   * TTL of a row (seconds; 0 = none). A row already past retention gets 1 second: the
+   * hybrid layer does not send such rows, and one that slips through must not live on.
+   */
+  private ttlOf(kind: SeriesKind, timestampMs: number, nowMs: number): number {
+    const left = remainingLifeSeconds(this.retention, kind, timestampMs, nowMs);
+    return left < 0 ? 1 : left;
   }
 
   async ping(): Promise<void> {
@@ -110,12 +132,21 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
     if (rows.length === 0) return;
     assertCassandraReady(this.connection);
+    const now = Date.now();
     const queries = rows.map((r) => {
       const day = dayBucket(r.timestamp);
-      return { partition: `${r.sensorId}|${day}`, query: INSERT_SENSOR, params: [r.sensorId, day, r.timestamp, r.sensorType, r.value, r.unit ?? NO_UNIT, r.writtenAtUs] };
+      return {
+        partition: `${r.sensorId}|${day}`,
+        query: INSERT_SENSOR,
+        params: [r.sensorId, day, r.timestamp, r.sensorType, r.value, r.unit ?? NO_UNIT, r.writtenAtUs, this.ttlOf('sensor', r.timestamp.getTime(), now)],
+      };
     });
     const index = this.newIndexPairs(rows.map((r) => [dayBucket(r.timestamp), r.sensorId] as const), 'd');
-    for (const [day, id] of index) queries.push({ partition: `sensors_by_day|${day}|${id}`, query: INSERT_SENSOR_DAY, params: [day, id] });
+    for (const [day, id] of index) {
+      // The index entry lives as long as the day's last possible reading.
+      const ttl = this.ttlOf('sensor', Date.parse(`${day}T00:00:00Z`) + DAY - 1, now);
+      queries.push({ partition: `sensors_by_day|${day}|${id}`, query: INSERT_SENSOR_DAY, params: [day, id, ttl] });
+    }
     await this.run(queries);
     this.remember(index, 'd');
   }
@@ -123,16 +154,30 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
     assertCassandraReady(this.connection);
+    const now = Date.now();
     const queries = rows.map((r) => {
       const month = monthBucket(r.timestamp);
       return {
         partition: `${r.meterId}|${month}`,
         query: INSERT_METER,
-        params: [r.meterId, month, r.timestamp, r.customerId, r.energyKwh, r.powerKw ?? NO_NUMBER, r.voltage ?? NO_NUMBER, r.writtenAtUs],
+        params: [
+          r.meterId,
+          month,
+          r.timestamp,
+          r.customerId,
+          r.energyKwh,
+          r.powerKw ?? NO_NUMBER,
+          r.voltage ?? NO_NUMBER,
+          r.writtenAtUs,
+          this.ttlOf('meter', r.timestamp.getTime(), now),
+        ],
       };
     });
     const index = this.newIndexPairs(rows.map((r) => [monthBucket(r.timestamp), r.meterId] as const), 'm');
-    for (const [month, id] of index) queries.push({ partition: `meters_by_month|${month}|${id}`, query: INSERT_METER_MONTH, params: [month, id] });
+    for (const [month, id] of index) {
+      const monthEnd = Date.UTC(Math.floor(month / 100), month % 100, 1) - 1;
+      queries.push({ partition: `meters_by_month|${month}|${id}`, query: INSERT_METER_MONTH, params: [month, id, this.ttlOf('meter', monthEnd, now)] });
+    }
     await this.run(queries);
     this.remember(index, 'm');
   }
@@ -211,6 +256,45 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
       for await (const row of rs) ids.add(row.get('meter_id') as string);
     }
     return [...ids].sort();
+  }
+
+  /**
+   * Applies a range deletion: records it in `deleted_ranges`, then writes one range tombstone
+   * per day (sensor) or month (meter) bucket the range overlaps, at the deletion's stamp, so
+   * every cell written at or before it is shadowed, now and whenever an older copy arrives
+   * later (within gc_grace_seconds; `deleted_ranges` keeps the deletion known past that).
+   * Cassandra cannot count what it removed (`rows: null`). Idempotent.
+   */
+  async deleteRange(d: RangeDeletion): Promise<{ rows: number | null }> {
+    assertCassandraReady(this.connection);
+    await this.client.execute(INSERT_DELETION, [d.kind, d.id, d.deletedAtUs, d.from, d.to], WRITE);
+    const buckets: (string | number)[] = d.kind === 'sensor' ? daysDesc(d.from, d.to) : monthsDesc(d.from, d.to);
+    const query = d.kind === 'sensor' ? DELETE_SENSOR_RANGE : DELETE_METER_RANGE;
+    await cassandraRefusalsClassified(() =>
+      concurrent.executeConcurrent(
+        this.client,
+        buckets.map((b) => ({ query, params: [d.deletedAtUs, d.id, b, d.from, d.to] })),
+        { concurrencyLevel: this.concurrency, raiseOnFirstError: true, collectResults: false },
+      ),
+    );
+    return { rows: null };
+  }
+
+  async listDeletions(kind: SeriesKind, id: string, from: Date, to: Date): Promise<RangeDeletion[]> {
+    assertCassandraReady(this.connection);
+    const rs = await this.client.execute(SELECT_DELETIONS, [kind, id], READ);
+    const out: RangeDeletion[] = [];
+    for await (const row of rs) {
+      const f = row.get('from_ts') as Date;
+      const t = row.get('to_ts') as Date;
+      if (f < to && t > from) out.push({ kind, id, from: f, to: t, deletedAtUs: (row.get('deleted_at_us') as types.Long).toNumber() });
+    }
+    return out;
+  }
+
+  /** Cassandra expires rows by their TTL; nothing to drop on a schedule. */
+  async dropExpired(): Promise<string[]> {
+    return [];
   }
 
   /**

@@ -5,8 +5,14 @@ const TWCS_DAILY =
 const TWCS_WEEKLY =
   "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'DAYS', 'compaction_window_size': 7}";
 
-/** Tables whose default TTL follows CASSANDRA_DEFAULT_TTL_SECONDS (see CassandraTimeseriesRetention). */
-export const HISTORY_TABLES = ['sensor_readings_by_day', 'sensors_by_day', 'meter_readings_by_month', 'meters_by_month', 'events_by_day'] as const;
+/** Tables whose default TTL follows SENSOR_DATA_RETENTION_DAYS. */
+export const SENSOR_TABLES = ['sensor_readings_by_day', 'sensors_by_day'] as const;
+/** Tables whose default TTL follows METER_READINGS_RETENTION_DAYS. */
+export const METER_TABLES = ['meter_readings_by_month', 'meters_by_month'] as const;
+/** Tables whose default TTL follows CASSANDRA_DEFAULT_TTL_SECONDS. */
+export const EVENT_TABLES = ['events_by_day'] as const;
+/** Every history table (see CassandraTimeseriesRetention). */
+export const HISTORY_TABLES = [...SENSOR_TABLES, ...METER_TABLES, ...EVENT_TABLES] as const;
 
 /**
  * Time-series schema (versions 100–199 belong to this feature).
@@ -142,6 +148,24 @@ export const timeseriesCqlMigrations: CqlMigration[] = [
          PRIMARY KEY ((target), day)
        ) WITH CLUSTERING ORDER BY (day ASC)
          AND default_time_to_live = 0`,
+    ],
+  },
+  {
+    version: 105,
+    name: 'range deletions',
+    statements: [
+      // Every range deletion applied here (its readings are removed by range tombstones written
+      // at the deletion's stamp, which shadow any older write by themselves). Kept so that
+      // reconcile can tell a deleted row from a missing one, and so that a deletion outlives the
+      // tombstones' gc_grace_seconds. One partition per series.
+      `CREATE TABLE IF NOT EXISTS deleted_ranges (
+         kind text,
+         series_id text,
+         deleted_at_us bigint,
+         from_ts timestamp,
+         to_ts timestamp,
+         PRIMARY KEY ((kind, series_id), deleted_at_us, from_ts, to_ts)
+       ) WITH default_time_to_live = 0`,
     ],
   },
 ];

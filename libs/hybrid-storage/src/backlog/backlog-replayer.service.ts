@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
 import { seriesOps } from '../domain/series.model';
+import { withinRetention } from '../domain/retention.model';
 import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { BacklogEntry, BacklogStore } from '../ports/backlog-store.port';
@@ -239,11 +240,24 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
    * Any other failure leaves it `failed` for the caller to judge.
    */
   private async replayEntry(store: TimeSeriesStore, holder: BacklogStore, entry: BacklogEntry): Promise<EntryOutcome> {
+    if (entry.kind === 'deletion') {
+      // A deletion is applied whole (idempotent), never split or quarantined: until the target
+      // takes it, it waits with the entry's backoff like any failed entry.
+      try {
+        for (const d of entry.rows) await withTimeout(store.deleteRange(d), this.settings.storeTimeoutMs, `${store.name} replayed delete`);
+      } catch (err) {
+        return { state: 'failed', quarantinedRows: 0, error: messageOf(err) };
+      }
+      return { state: 'replayed', quarantinedRows: 0 };
+    }
     const ops = seriesOps(entry.kind);
+    // Rows that went past retention while they waited are not written (they would come back
+    // into a partition retention dropped, or expire at once).
+    const rows = withinRetention(this.settings.retention, entry.kind, entry.rows as Stamped<SensorReading | MeterReading>[]);
     let refused: RefusedRow<Stamped<SensorReading | MeterReading>>[];
     try {
       refused = await withTimeout(
-        writeAcceptedRows(entry.rows as Stamped<SensorReading | MeterReading>[], (rows) => ops.upsert(store, rows)),
+        writeAcceptedRows(rows, (part) => ops.upsert(store, part)),
         this.settings.storeTimeoutMs,
         `${store.name} replay`,
       );
@@ -271,7 +285,7 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
   private async deferOrQuarantine(store: TimeSeriesStore, holder: BacklogStore, entry: BacklogEntry, error: string): Promise<number> {
     const attempts = entry.attempts + 1;
     const r = this.settings.replay;
-    if (attempts >= r.maxAttempts) {
+    if (attempts >= r.maxAttempts && entry.kind !== 'deletion') {
       try {
         await this.quarantine.add(
           store.name,

@@ -1,5 +1,6 @@
-import type { MeterReading, SensorReading, Stamped } from '../domain/readings.model';
-import type { BacklogPayload } from '../ports/backlog-store.port';
+import type { RangeDeletion } from '../domain/deletions.model';
+import type { MeterReading, SensorReading, SeriesKind, Stamped } from '../domain/readings.model';
+import type { BacklogKind, BacklogPayload, RowsPayload } from '../ports/backlog-store.port';
 
 /**
  * The serialised form of backlog rows, shared by every backlog adapter so an entry written by
@@ -27,7 +28,19 @@ interface MeterRowJson {
   m?: Record<string, unknown>;
 }
 
+/** A range deletion (kind `deletion`, added later: entries of the older kinds read as before). */
+interface DeletionJson {
+  k: SeriesKind;
+  id: string;
+  f: number;
+  t: number;
+  w: number;
+}
+
 export function encodeBacklogRows(payload: BacklogPayload): string {
+  if (payload.kind === 'deletion') {
+    return JSON.stringify(payload.rows.map((d): DeletionJson => ({ k: d.kind, id: d.id, f: d.from.getTime(), t: d.to.getTime(), w: d.deletedAtUs })));
+  }
   if (payload.kind === 'sensor') {
     return JSON.stringify(
       payload.rows.map((r): SensorRowJson => ({
@@ -56,9 +69,15 @@ export function encodeBacklogRows(payload: BacklogPayload): string {
   );
 }
 
-export function decodeBacklogRows(kind: 'sensor' | 'meter', json: string | unknown[]): BacklogPayload {
+export function decodeBacklogRows(kind: RowsPayload['kind'], json: string | unknown[]): RowsPayload;
+export function decodeBacklogRows(kind: BacklogKind, json: string | unknown[]): BacklogPayload;
+export function decodeBacklogRows(kind: BacklogKind, json: string | unknown[]): BacklogPayload {
   const parsed: unknown = typeof json === 'string' ? JSON.parse(json) : json;
   if (!Array.isArray(parsed)) throw new Error('backlog payload is not an array');
+  if (kind === 'deletion') {
+    const rows = (parsed as DeletionJson[]).map((o): RangeDeletion => ({ kind: o.k, id: o.id, from: new Date(o.f), to: new Date(o.t), deletedAtUs: o.w }));
+    return { kind, rows };
+  }
   if (kind === 'sensor') {
     const rows = (parsed as SensorRowJson[]).map((o): Stamped<SensorReading> => {
       const r: Stamped<SensorReading> = { sensorId: o.id, sensorType: o.type, value: o.v, timestamp: new Date(o.ts), writtenAtUs: o.w };

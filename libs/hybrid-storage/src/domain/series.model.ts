@@ -1,5 +1,5 @@
 import { checkMeterReading, checkSensorReading } from '../validation/reading.validation';
-import type { BacklogPayload } from '../ports/backlog-store.port';
+import type { RowsPayload } from '../ports/backlog-store.port';
 import type { SeriesQuery, TimeSeriesStore } from '../ports/time-series-store.port';
 import type { MeterReading, MeterReadingRecord, SensorReading, SensorReadingRecord, SeriesKind, Stamped, StoreName } from './readings.model';
 
@@ -14,7 +14,7 @@ export interface SeriesOps<R extends SensorReading | MeterReading, Rec> {
   upsert(store: TimeSeriesStore, rows: readonly Stamped<R>[]): Promise<void>;
   query(store: TimeSeriesStore, q: SeriesQuery): Promise<Stamped<R>[]>;
   listIds(store: TimeSeriesStore, from: Date, to: Date): Promise<string[]>;
-  payload(rows: Stamped<R>[]): BacklogPayload;
+  payload(rows: Stamped<R>[]): RowsPayload;
   toRecord(r: Stamped<R>, source: StoreName): Rec;
   /** The stored content of a row, excluding the write stamp: equal strings mean equal rows. */
   canonical(r: R): string;

@@ -65,6 +65,8 @@ export interface AggregatesStore {
   /** Days are UTC dates; `fromDay` inclusive, `toDay` exclusive (YYYY-MM-DD). */
   meterConsumption(meterId: string, fromDay: string, toDay: string): Promise<MeterConsumption[]>;
   customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumption[]>;
+  /** Retention: removes sensor buckets that end at or before `horizon` and consumption days before its UTC day. Returns rows removed. */
+  dropExpired(horizon: Date): Promise<{ sensorBuckets: number; consumptionDays: number }>;
 }
 
 export const AGGREGATES_STORE = Symbol('AGGREGATES_STORE');

@@ -1,8 +1,19 @@
+import type { RangeDeletion } from '../domain/deletions.model';
 import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
 
-export type BacklogPayload =
+/** Rows of one kind (what the write path, replay and the quarantine carry). */
+export type RowsPayload =
   | { kind: 'sensor'; rows: Stamped<SensorReading>[] }
   | { kind: 'meter'; rows: Stamped<MeterReading>[] };
+
+/**
+ * Range deletions a store missed. `rows` holds deletions, not readings (the name keeps every
+ * backlog adapter's `rows.length` row count meaningful: one per deletion).
+ */
+export type DeletionPayload = { kind: 'deletion'; rows: RangeDeletion[] };
+
+export type BacklogPayload = RowsPayload | DeletionPayload;
+export type BacklogKind = BacklogPayload['kind'];
 
 /** Rows that `target` missed, waiting to be replayed into it. */
 export type NewBacklogEntry = BacklogPayload & {

@@ -1,7 +1,7 @@
 export { TIME_SERIES_STORES } from './time-series-store.port';
 export type { SeriesQuery, TimeSeriesStore } from './time-series-store.port';
 export { BACKLOG_STORES } from './backlog-store.port';
-export type { BacklogEntry, BacklogPayload, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome } from './backlog-store.port';
+export type { BacklogEntry, BacklogKind, BacklogPayload, BacklogStore, BacklogTargetStatus, DeletionPayload, NewBacklogEntry, ReleaseOutcome, RowsPayload } from './backlog-store.port';
 export { QUARANTINE_STORES } from './quarantine-store.port';
 export type { NewQuarantineEntry, QuarantineEntry, QuarantineStore } from './quarantine-store.port';
 export { SENSOR_METADATA_STORE } from './sensor-metadata-store.port';

@@ -1,8 +1,8 @@
 import type { StoreName } from '../domain/readings.model';
-import type { BacklogPayload, BacklogTargetStatus } from './backlog-store.port';
+import type { BacklogTargetStatus, RowsPayload } from './backlog-store.port';
 
-/** Rows `target` refused, set aside so that nothing behind them waits. */
-export type NewQuarantineEntry = BacklogPayload & {
+/** Rows `target` refused, set aside so that nothing behind them waits (never deletions: those are retried until applied). */
+export type NewQuarantineEntry = RowsPayload & {
   target: StoreName;
   /** The target's reason (its error message). */
   reason: string;

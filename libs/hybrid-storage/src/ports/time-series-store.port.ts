@@ -1,4 +1,5 @@
-import type { MeterReading, SensorReading, Stamped, StoreName } from '../domain/readings.model';
+import type { RangeDeletion } from '../domain/deletions.model';
+import type { MeterReading, SensorReading, SeriesKind, Stamped, StoreName } from '../domain/readings.model';
 
 /** Rows of one series in [from, to), newest first; no limit means every row. */
 export interface SeriesQuery {
@@ -30,6 +31,22 @@ export interface TimeSeriesStore {
   /** Ids with at least one reading in [from, to): the work list of backfill and reconcile. */
   listSensorIds(from: Date, to: Date): Promise<string[]>;
   listMeterIds(from: Date, to: Date): Promise<string[]>;
+  /**
+   * Applies a range deletion durably (idempotent: applying it again changes nothing): removes
+   * the series' rows in [from, to) written at or before `deletedAtUs`, and from then on never
+   * stores such a row again, whichever path brings it (replay, backfill, repair). Resolves to
+   * the rows removed when the store can tell, else null. Rejects when the store is unavailable.
+   */
+  deleteRange(d: RangeDeletion): Promise<{ rows: number | null }>;
+  /** Deletions this store has applied that overlap [from, to) for one series. */
+  listDeletions(kind: SeriesKind, id: string, from: Date, to: Date): Promise<RangeDeletion[]>;
+  /**
+   * Enforces retention where the store does it by itself on a schedule (PostgreSQL drops
+   * whole monthly partitions that end at or before `horizon`; Cassandra expires rows by TTL
+   * and does nothing here). Also forgets deletions that end before the horizon (the rows they
+   * shadow can no longer be written). Returns what was dropped, for the log.
+   */
+  dropExpired(kind: SeriesKind, horizon: Date): Promise<string[]>;
 }
 
 /** DI token: `TimeSeriesStore[]`, one per configured store. */

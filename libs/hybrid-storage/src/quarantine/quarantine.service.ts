@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MeterReading, SensorReading, Stamped, STORE_NAMES, StoreName } from '../domain/readings.model';
 import { seriesOps } from '../domain/series.model';
+import { withinRetention } from '../domain/retention.model';
 import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import type { BacklogTargetStatus } from '../ports/backlog-store.port';
@@ -150,7 +151,8 @@ export class QuarantineService {
     let refused;
     try {
       refused = await withTimeout(
-        writeAcceptedRows(entry.rows as Stamped<SensorReading | MeterReading>[], (rows) => ops.upsert(store, rows)),
+        // Rows that went past retention while they waited are not written back.
+        writeAcceptedRows(withinRetention(this.settings.retention, entry.kind, entry.rows as Stamped<SensorReading | MeterReading>[]), (rows) => ops.upsert(store, rows)),
         this.settings.storeTimeoutMs * 4,
         `${entry.target} quarantine retry`,
       );

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BacklogService, BacklogStatus } from '../backlog/backlog.service';
 import { MeterReading, MeterReadingRecord, READ_SOURCES, ReadSource, SensorReading, SensorReadingRecord, StoreName } from '../domain/readings.model';
 import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series.model';
+import { retentionHorizon } from '../domain/retention.model';
 import { messageOf, StorageReadError, withTimeout } from '../storage.errors';
 import { StoreHealth } from '../health/store.health';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
@@ -139,10 +140,15 @@ export class HybridReader {
       if (!this.byName.has(s)) throw new ReadingValidationError('source', 'unknown_value', `store ${s} is not configured here`);
     }
     const failed: ReadResult<Rec>['failed'] = [];
+    // Rows past retention are not served: Cassandra has expired them while PostgreSQL may
+    // still hold them until their month's partition is dropped, and both must answer alike.
+    const horizon = retentionHorizon(this.settings.retention, ops.kind);
+    const from = horizon && horizon > q.from ? horizon : q.from;
+    if (from >= q.to) return { records: [], source: order[0]!, failed };
     for (const name of order) {
       try {
         const rows = await withTimeout(
-          ops.query(this.byName.get(name)!, { id: q.id, from: q.from, to: q.to, limit: q.limit }),
+          ops.query(this.byName.get(name)!, { id: q.id, from, to: q.to, limit: q.limit }),
           this.settings.storeTimeoutMs,
           `${name} query`,
         );

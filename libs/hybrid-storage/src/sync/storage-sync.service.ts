@@ -1,6 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { distinctDeletions, partitionByDeletions, RangeDeletion } from '../domain/deletions.model';
 import { MeterReading, SensorReading, SeriesKind, Stamped, StoreName, utcDaysBetween, DAY_MS } from '../domain/readings.model';
+import { KEEP_FOREVER, RetentionPolicy, syncFloor } from '../domain/retention.model';
 import { seriesOps } from '../domain/series.model';
+import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import { ReadingValidationError } from '../validation/reading.validation';
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { rowsChecksum } from './rows.checksum';
@@ -36,7 +39,8 @@ export interface BackfillReport {
   to: Date;
   source: StoreName;
   target: StoreName;
-  kinds: { kind: SeriesKind; ids: number; units: number; rows: number }[];
+  /** `from` per kind after clipping to retention (rows past it are never copied). */
+  kinds: { kind: SeriesKind; from: Date; ids: number; units: number; rows: number; skippedDeleted: number }[];
   durationMs: number;
 }
 
@@ -57,11 +61,17 @@ export interface ReconcileUnit {
   missingIn: Record<StoreName, number>;
   /** Keys in both stores with different content. */
   mismatched: number;
+  /**
+   * Rows a store still holds although a range deletion known to either store covers them (the
+   * deletion has not reached that store yet). They are not compared; repair applies the
+   * deletion there instead of copying the rows anywhere.
+   */
+  deletedPending: Record<StoreName, number>;
   inSync: boolean;
   /** Up to five timestamps of each difference, ISO-8601. */
   samples?: { missingInPostgres: string[]; missingInCassandra: string[]; mismatched: string[] };
-  /** Rows written into each store by the repair, and whether the unit matched afterwards. */
-  repaired?: Record<StoreName, number> & { verified: boolean };
+  /** Rows written into each store by the repair, deletions applied, and whether the unit matched afterwards. */
+  repaired?: Record<StoreName, number> & { deletionsApplied: number; verified: boolean };
 }
 
 export interface ReconcileOptions {
@@ -79,6 +89,8 @@ export interface ReconcileOptions {
 export interface ReconcileReport {
   from: Date;
   to: Date;
+  /** Where each kind's comparison started: `from`, or the retention floor when later. */
+  kindsFrom: Partial<Record<SeriesKind, Date>>;
   repair: boolean;
   units: ReconcileUnit[];
   totals: {
@@ -87,6 +99,7 @@ export interface ReconcileReport {
     rows: Record<StoreName, number>;
     missingIn: Record<StoreName, number>;
     mismatched: number;
+    deletedPending: Record<StoreName, number>;
     repaired: Record<StoreName, number>;
   };
   durationMs: number;
@@ -103,9 +116,30 @@ const SAMPLE = 5;
 @Injectable()
 export class StorageSyncService {
   private readonly byName = new Map<StoreName, TimeSeriesStore>();
+  private readonly retention: RetentionPolicy;
 
-  constructor(@Inject(TIME_SERIES_STORES) stores: TimeSeriesStore[]) {
+  constructor(
+    @Inject(TIME_SERIES_STORES) stores: TimeSeriesStore[],
+    @Optional() @Inject(HYBRID_STORAGE_SETTINGS) settings?: HybridStorageSettings,
+  ) {
     for (const s of stores) this.byName.set(s.name, s);
+    this.retention = settings?.retention ?? KEEP_FOREVER;
+  }
+
+  /**
+   * `from`, or the first day retention leaves untouched when that is later: rows near or past
+   * the horizon are expiring in Cassandra while PostgreSQL's partition still holds them, and
+   * copying or comparing them would resurrect or report what retention takes away.
+   */
+  private clipped(kind: SeriesKind, from: Date): Date {
+    const floor = syncFloor(this.retention, kind);
+    return floor && floor > from ? floor : from;
+  }
+
+  /** Every deletion either store knows for one series over [from, to). */
+  private async deletionsOf(kind: SeriesKind, id: string, from: Date, to: Date): Promise<RangeDeletion[]> {
+    const lists = await Promise.all([...this.byName.values()].map((s) => s.listDeletions(kind, id, from, to)));
+    return distinctDeletions(lists.flat());
   }
 
   async backfill(o: BackfillOptions): Promise<BackfillReport> {
@@ -118,18 +152,27 @@ export class StorageSyncService {
     const report: BackfillReport = { from: o.from, to: o.to, source: o.source, target: o.target, kinds: [], durationMs: 0 };
     for (const kind of o.kinds ?? (['sensor', 'meter'] as SeriesKind[])) {
       const ops = seriesOps(kind);
+      const from = this.clipped(kind, o.from);
+      const k = { kind, from, ids: 0, units: 0, rows: 0, skippedDeleted: 0 };
+      report.kinds.push(k);
+      if (from >= o.to) continue;
       o.onProgress?.({ phase: 'list', kind, done: 0, total: 0 });
-      const ids = o.ids ?? (await ops.listIds(source, o.from, o.to)).sort();
-      const units = unitsOf(ids, o.from, o.to);
-      const k = { kind, ids: ids.length, units: units.length, rows: 0 };
+      const ids = o.ids ?? (await ops.listIds(source, from, o.to)).sort();
+      const units = unitsOf(ids, from, o.to);
+      k.ids = ids.length;
+      k.units = units.length;
       let done = 0;
+      const deletions = new Map<string, Promise<RangeDeletion[]>>();
       for (const u of units) {
-        const rows = await ops.query(source, { id: u.id, from: u.from, to: u.to });
+        if (!deletions.has(u.id)) deletions.set(u.id, this.deletionsOf(kind, u.id, from, o.to));
+        const all = await ops.query(source, { id: u.id, from: u.from, to: u.to });
+        // A row a deletion covers is not copied: the source has not applied that deletion yet.
+        const { kept: rows, deleted } = partitionByDeletions(kind, u.id, all, await deletions.get(u.id)!);
+        k.skippedDeleted += deleted.length;
         for (let i = 0; i < rows.length; i += chunk) await ops.upsert(target, rows.slice(i, i + chunk));
         k.rows += rows.length;
         o.onProgress?.({ phase: 'backfill', kind, done: ++done, total: units.length, id: u.id, day: u.day, rows: rows.length });
       }
-      report.kinds.push(k);
     }
     report.durationMs = Date.now() - started;
     return report;
@@ -143,6 +186,7 @@ export class StorageSyncService {
     const report: ReconcileReport = {
       from: o.from,
       to: o.to,
+      kindsFrom: {},
       repair: o.repair === true,
       units: [],
       totals: {
@@ -151,16 +195,26 @@ export class StorageSyncService {
         rows: { postgres: 0, cassandra: 0 },
         missingIn: { postgres: 0, cassandra: 0 },
         mismatched: 0,
+        deletedPending: { postgres: 0, cassandra: 0 },
         repaired: { postgres: 0, cassandra: 0 },
       },
       durationMs: 0,
     };
     for (const kind of o.kinds ?? (['sensor', 'meter'] as SeriesKind[])) {
       const ops = seriesOps(kind);
+      const from = this.clipped(kind, o.from);
+      report.kindsFrom[kind] = from;
+      if (from >= o.to) continue;
       o.onProgress?.({ phase: 'list', kind, done: 0, total: 0 });
       const ids =
-        o.ids ?? [...new Set([...(await ops.listIds(pg, o.from, o.to)), ...(await ops.listIds(cs, o.from, o.to))])].sort();
-      const units = unitsOf(ids, o.from, o.to);
+        o.ids ?? [...new Set([...(await ops.listIds(pg, from, o.to)), ...(await ops.listIds(cs, from, o.to))])].sort();
+      const units = unitsOf(ids, from, o.to);
+      const deletions = new Map<string, Promise<RangeDeletion[]>>();
+      const deletionsOf = (id: string): Promise<RangeDeletion[]> => {
+        let p = deletions.get(id);
+        if (!p) deletions.set(id, (p = this.deletionsOf(kind, id, from, o.to)));
+        return p;
+      };
       const results: ReconcileUnit[] = new Array(units.length);
       let next = 0;
       let done = 0;
@@ -168,14 +222,14 @@ export class StorageSyncService {
         while (next < units.length) {
           const i = next++;
           const u = units[i]!;
-          results[i] = await this.reconcileUnit(kind, u, pg, cs, o.repair === true);
+          results[i] = await this.reconcileUnit(kind, u, pg, cs, o.repair === true, await deletionsOf(u.id));
           o.onProgress?.({ phase: 'reconcile', kind, done: ++done, total: units.length, id: u.id, day: u.day });
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 4) }, worker));
       for (const r of results) {
         // A day on which neither store has the series is not worth reporting.
-        if (r.postgres.count === 0 && r.cassandra.count === 0) continue;
+        if (r.postgres.count === 0 && r.cassandra.count === 0 && r.deletedPending.postgres === 0 && r.deletedPending.cassandra === 0) continue;
         report.units.push(r);
         const t = report.totals;
         t.units++;
@@ -185,6 +239,8 @@ export class StorageSyncService {
         t.missingIn.postgres += r.missingIn.postgres;
         t.missingIn.cassandra += r.missingIn.cassandra;
         t.mismatched += r.mismatched;
+        t.deletedPending.postgres += r.deletedPending.postgres;
+        t.deletedPending.cassandra += r.deletedPending.cassandra;
         if (r.repaired) {
           t.repaired.postgres += r.repaired.postgres;
           t.repaired.cassandra += r.repaired.cassandra;
@@ -195,10 +251,23 @@ export class StorageSyncService {
     return report;
   }
 
-  private async reconcileUnit(kind: SeriesKind, u: Unit, pg: TimeSeriesStore, cs: TimeSeriesStore, repair: boolean): Promise<ReconcileUnit> {
+  private async reconcileUnit(
+    kind: SeriesKind,
+    u: Unit,
+    pg: TimeSeriesStore,
+    cs: TimeSeriesStore,
+    repair: boolean,
+    deletions: readonly RangeDeletion[],
+  ): Promise<ReconcileUnit> {
     const ops = seriesOps(kind);
     const q = { id: u.id, from: u.from, to: u.to };
-    const [pgRows, csRows] = await Promise.all([ops.query(pg, q), ops.query(cs, q)]);
+    const read = async (): Promise<{ pg: ReturnType<typeof partitionByDeletions<Stamped<AnyReading>>>; cs: ReturnType<typeof partitionByDeletions<Stamped<AnyReading>>> }> => {
+      const [p, c] = await Promise.all([ops.query(pg, q), ops.query(cs, q)]);
+      return { pg: partitionByDeletions(kind, u.id, p, deletions), cs: partitionByDeletions(kind, u.id, c, deletions) };
+    };
+    const before = await read();
+    const pgRows = before.pg.kept;
+    const csRows = before.cs.kept;
     const diff = compare(ops.canonical, pgRows, csRows);
     const unit: ReconcileUnit = {
       kind,
@@ -208,7 +277,13 @@ export class StorageSyncService {
       cassandra: summary(ops.canonical, csRows),
       missingIn: { postgres: diff.toPostgres.missing.length, cassandra: diff.toCassandra.missing.length },
       mismatched: diff.mismatched.length,
-      inSync: diff.toPostgres.missing.length === 0 && diff.toCassandra.missing.length === 0 && diff.mismatched.length === 0,
+      deletedPending: { postgres: before.pg.deleted.length, cassandra: before.cs.deleted.length },
+      inSync:
+        diff.toPostgres.missing.length === 0 &&
+        diff.toCassandra.missing.length === 0 &&
+        diff.mismatched.length === 0 &&
+        before.pg.deleted.length === 0 &&
+        before.cs.deleted.length === 0,
     };
     if (unit.inSync) return unit;
     unit.samples = {
@@ -224,12 +299,25 @@ export class StorageSyncService {
     const toCs = [...diff.toCassandra.missing.map((r) => ({ ...r, writtenAtUs: Math.max(r.writtenAtUs, nowUs) })), ...diff.toCassandra.newer];
     if (toPg.length) await ops.upsert(pg, toPg);
     if (toCs.length) await ops.upsert(cs, toCs);
-    const [pgAfter, csAfter] = await Promise.all([ops.query(pg, q), ops.query(cs, q)]);
-    const after = compare(ops.canonical, pgAfter, csAfter);
+    // A store still holding deleted rows gets the deletions that cover them (idempotent).
+    let deletionsApplied = 0;
+    for (const [store, held] of [[pg, before.pg.deleted], [cs, before.cs.deleted]] as const) {
+      const covering = deletions.filter((d) => held.some((r) => d.from <= r.timestamp && r.timestamp < d.to && r.writtenAtUs <= d.deletedAtUs));
+      for (const d of covering) await store.deleteRange(d);
+      deletionsApplied += covering.length;
+    }
+    const after = await read();
+    const afterDiff = compare(ops.canonical, after.pg.kept, after.cs.kept);
     unit.repaired = {
       postgres: toPg.length,
       cassandra: toCs.length,
-      verified: after.toPostgres.missing.length === 0 && after.toCassandra.missing.length === 0 && after.mismatched.length === 0,
+      deletionsApplied,
+      verified:
+        afterDiff.toPostgres.missing.length === 0 &&
+        afterDiff.toCassandra.missing.length === 0 &&
+        afterDiff.mismatched.length === 0 &&
+        after.pg.deleted.length === 0 &&
+        after.cs.deleted.length === 0,
     };
     return unit;
   }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BacklogService } from '../backlog/backlog.service';
 import type { AppendedBacklog } from '../backlog/backlog.service';
-import { dedupeByKey, MeterReading, SensorReading, Stamped, StoreName, WRITE_TARGETS, WriteTarget } from '../domain/readings.model';
+import type { RangeDeletion } from '../domain/deletions.model';
+import { dedupeByKey, MeterReading, SensorReading, SeriesKind, Stamped, StoreName, WRITE_TARGETS, WriteTarget } from '../domain/readings.model';
+import { withinRetention } from '../domain/retention.model';
 import { METER_SERIES, SENSOR_SERIES, SeriesOps } from '../domain/series.model';
 import { messageOf, StorageUnavailableError, StoreOutcome, withTimeout } from '../storage.errors';
 import { StoreHealth } from '../health/store.health';
@@ -12,7 +14,7 @@ import { SENSOR_METADATA_STORE, SensorMetadata, SensorMetadataStore } from '../p
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { QuarantineService } from '../quarantine/quarantine.service';
 import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows.splitter';
-import { checkOneOf, ReadingValidationError } from '../validation/reading.validation';
+import { checkOneOf, EARLIEST_TIMESTAMP_MS, MAX_FUTURE_SKEW_MS, ReadingValidationError } from '../validation/reading.validation';
 
 export interface WriteOptions {
   /** Default: `both` when USE_CASSANDRA is on, `postgres` otherwise. */
@@ -35,12 +37,26 @@ export interface QuarantinedRows {
   reason: string;
 }
 
+/** What a range deletion did in each store. */
+export interface DeletionResult {
+  deletion: RangeDeletion;
+  outcomes: Partial<Record<StoreName, StoreOutcome>>;
+  /** Rows removed per store that applied it (null: the store cannot count them, e.g. Cassandra). */
+  removed: Partial<Record<StoreName, number | null>>;
+  /** Stores that have applied the deletion now. */
+  appliedIn: StoreName[];
+  /** Backlog entries for stores that were down: they apply it when they return. */
+  backlog: AppendedBacklog[];
+}
+
 export interface WriteResult {
   kind: 'sensor' | 'meter';
   /** Readings given. */
   received: number;
   /** Distinct natural keys written (the last of duplicates in one batch wins). */
   written: number;
+  /** Readings not written because their timestamp is already past retention (they would expire at once). */
+  expired: number;
   targets: StoreName[];
   /** One entry per store that was called. */
   outcomes: Partial<Record<StoreName, StoreOutcome>>;
@@ -100,17 +116,77 @@ export class HybridWriter {
   }
 
   async storeSensorDataBatch(readings: readonly SensorReading[], options: WriteOptions = {}): Promise<WriteResult> {
-    const { targets, rows } = this.prepare(SENSOR_SERIES, readings, options);
+    const { targets, rows, expired } = this.prepare(SENSOR_SERIES, readings, options);
     const metadata = this.metadataUpsert(rows);
-    const result = await this.write(SENSOR_SERIES, readings.length, rows, targets);
+    const result = await this.write(SENSOR_SERIES, readings.length, rows, targets, expired);
     const md = await metadata;
     if (md) result.metadata = md;
     return result;
   }
 
   storeMeterReadingBatch(readings: readonly MeterReading[], options: WriteOptions = {}): Promise<WriteResult> {
-    const { targets, rows } = this.prepare(METER_SERIES, readings, options);
-    return this.write(METER_SERIES, readings.length, rows, targets);
+    const { targets, rows, expired } = this.prepare(METER_SERIES, readings, options);
+    return this.write(METER_SERIES, readings.length, rows, targets, expired);
+  }
+
+  /**
+   * Deletes one series' readings in [from, to) from every configured store. The deletion is
+   * stamped like a write: each store removes the rows written at or before the stamp and
+   * keeps shadowing them (PostgreSQL with a durable record of deleted ranges that its upsert
+   * respects, Cassandra with a range tombstone at that timestamp), so no later replay,
+   * backfill or repair of an older write brings them back. A store that is down gets the
+   * deletion through the backlog, like a write it missed. Throws StorageUnavailableError when
+   * no store could apply it (nothing recorded: the caller may retry).
+   */
+  async deleteRange(kind: SeriesKind, id: string, from: Date, to: Date): Promise<DeletionResult> {
+    if (typeof id !== 'string' || id.trim().length === 0) throw new ReadingValidationError('id', 'empty', 'must not be empty');
+    if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw new ReadingValidationError('from', 'bad_format', 'must be a valid date');
+    if (!(to instanceof Date) || Number.isNaN(to.getTime())) throw new ReadingValidationError('to', 'bad_format', 'must be a valid date');
+    if (from >= to) throw new ReadingValidationError('from', 'out_of_range', 'must be before `to`');
+    const deletedAtUs = this.nextStampUs();
+    // No stored row can lie outside [2000-01-01, stamp + 1 day) (validation refuses those
+    // timestamps), so the range is clipped to it: a deletion "up to 9999" costs no more than one
+    // up to tomorrow (Cassandra deletes bucket by bucket).
+    const lo = new Date(Math.max(from.getTime(), EARLIEST_TIMESTAMP_MS));
+    const hi = new Date(Math.min(to.getTime(), Math.floor(deletedAtUs / 1000) + MAX_FUTURE_SKEW_MS));
+    if (lo >= hi) throw new ReadingValidationError('to', 'out_of_range', 'the range holds no storable timestamp (2000-01-01 .. now + 1 day)');
+    const deletion: RangeDeletion = { kind, id, from: lo, to: hi, deletedAtUs };
+    const result: DeletionResult = { deletion, outcomes: {}, removed: {}, appliedIn: [], backlog: [] };
+    const names = this.configuredStores();
+    const attempts = await Promise.all(
+      names.map(async (name): Promise<{ name: StoreName; outcome: StoreOutcome; rows?: number | null }> => {
+        const started = performance.now();
+        try {
+          const r = await withTimeout(this.byName.get(name)!.deleteRange(deletion), this.settings.storeTimeoutMs, `${name} delete`);
+          this.health.markUp(name);
+          return { name, outcome: { store: name, ok: true, latencyMs: elapsed(started), role: 'target' }, rows: r.rows };
+        } catch (err) {
+          this.health.markDown(name, messageOf(err));
+          return { name, outcome: { store: name, ok: false, latencyMs: elapsed(started), error: messageOf(err), role: 'target' } };
+        }
+      }),
+    );
+    for (const a of attempts) {
+      result.outcomes[a.name] = a.outcome;
+      if (a.outcome.ok) {
+        result.appliedIn.push(a.name);
+        result.removed[a.name] = a.rows ?? null;
+      }
+    }
+    if (result.appliedIn.length === 0) {
+      throw new StorageUnavailableError(`no store could apply the deletion: ${attempts.map((a) => `${a.name}: ${a.outcome.error}`).join('; ')}`, attempts.map((a) => a.outcome));
+    }
+    for (const a of attempts.filter((x) => !x.outcome.ok)) {
+      try {
+        result.backlog.push(await this.backlog.append(a.name, [{ kind: 'deletion', rows: [deletion], target: a.name, reason: a.outcome.error ?? 'unknown error' }], result.appliedIn));
+      } catch (err) {
+        throw new StorageUnavailableError(
+          `the deletion is applied in ${result.appliedIn.join(', ')} but ${a.name} missed it and ${messageOf(err)}`,
+          attempts.map((x) => x.outcome),
+        );
+      }
+    }
+    return result;
   }
 
   /** Validates everything first: a bad reading or option means nothing is written anywhere. */
@@ -118,7 +194,7 @@ export class HybridWriter {
     ops: SeriesOps<R, unknown>,
     readings: readonly R[],
     options: WriteOptions,
-  ): { targets: StoreName[]; rows: Stamped<R>[] } {
+  ): { targets: StoreName[]; rows: Stamped<R>[]; expired: number } {
     if (!Array.isArray(readings)) throw new ReadingValidationError('readings', 'wrong_type', 'must be an array');
     const target = options.target === undefined ? this.settings.defaultTarget : checkOneOf(options.target, WRITE_TARGETS, 'target');
     const targets: StoreName[] = target === 'both' ? ['postgres', 'cassandra'] : [target];
@@ -135,10 +211,13 @@ export class HybridWriter {
       }
     });
     const writtenAtUs = this.nextStampUs();
-    // The checked readings are fresh copies, so stamping them in place is safe.
-    const rows = dedupeByKey(ops.kind, checked) as Stamped<R>[];
+    // The checked readings are fresh copies, so stamping them in place is safe. Readings past
+    // retention are not written: they would expire at once in Cassandra and land in a
+    // PostgreSQL partition that retention drops (or re-create one it dropped).
+    const kept = withinRetention(this.settings.retention, ops.kind, checked, now);
+    const rows = dedupeByKey(ops.kind, kept) as Stamped<R>[];
     for (const r of rows) r.writtenAtUs = writtenAtUs;
-    return { targets, rows };
+    return { targets, rows, expired: checked.length - kept.length };
   }
 
   private async write<R extends AnyReading>(
@@ -146,11 +225,13 @@ export class HybridWriter {
     received: number,
     rows: Stamped<R>[],
     targets: StoreName[],
+    expired: number,
   ): Promise<WriteResult> {
     const result: WriteResult = {
       kind: ops.kind,
       received,
       written: rows.length,
+      expired,
       targets,
       outcomes: {},
       storedIn: [],

@@ -110,6 +110,25 @@ export class PostgresAggregatesStore implements AggregatesStore {
     }));
   }
 
+  /** Sensor buckets that end at or before the horizon, consumption days before its UTC day (AGGREGATES_RETENTION_DAYS). */
+  async dropExpired(horizon: Date): Promise<{ sensorBuckets: number; consumptionDays: number }> {
+    const buckets: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM sensor_aggregates
+          WHERE bucket_start + CASE bucket_interval WHEN '5m' THEN interval '5 minutes' WHEN 'hour' THEN interval '1 hour' ELSE interval '1 day' END <= $1
+            AND bucket_start < $1
+         RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [horizon.toISOString()],
+    );
+    const days: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (DELETE FROM consumption_aggregates WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [horizon.toISOString()],
+    );
+    return { sensorBuckets: Number(buckets[0]?.n ?? 0), consumptionDays: Number(days[0]?.n ?? 0) };
+  }
+
   async customerConsumption(customerId: string, interval: ConsumptionInterval, fromDay: string, toDay: string): Promise<CustomerConsumption[]> {
     const period = interval === 'day' ? `to_char(day, 'YYYY-MM-DD')` : `to_char(date_trunc('month', day), 'YYYY-MM')`;
     const rows: { period: string; kwh: number; meters: string; readings: string; resets: string }[] = await this.dataSource.query(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decodeBacklogRows } from '@smartgrid/hybrid-storage';
-import type { BacklogEntry, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
+import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage';
+import type { BacklogEntry, BacklogKind, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
 import { PostgresConnection } from '../postgres.connection';
 import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entries.sql';
@@ -8,7 +8,7 @@ import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entr
 interface EntryRow {
   id: string;
   target_store: StoreName;
-  kind: 'sensor' | 'meter';
+  kind: BacklogKind;
   payload: unknown[];
   reason: string | null;
   created_at: Date;

@@ -1,7 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type {
   MeterReading,
+  RangeDeletion,
   SensorReading,
+  SeriesKind,
   SeriesQuery,
   Stamped,
   TimeSeriesStore,
@@ -38,16 +40,26 @@ function inboxOfInserted(kind: 'sensor' | 'meter'): string {
    WHERE ins.metadata <> '{}'::jsonb ORDER BY ins.id`;
 }
 
+
+// Rows a range deletion covers (deleted_ranges: timestamp in the range, stamp not newer than
+// the deletion's) are skipped, so no replay, backfill or repair of an older write undoes it.
 const UPSERT_SENSOR_DATA = `
   INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us, unit)
-  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[], $5::text[])
+  SELECT u.* FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[], $5::text[]) AS u(sensor_id, ts, value, written_at_us, unit)
+   WHERE NOT EXISTS (SELECT 1 FROM deleted_ranges x
+                      WHERE x.kind = 'sensor' AND x.series_id = u.sensor_id AND x.from_ts <= u.ts AND x.to_ts > u.ts
+                        AND x.deleted_at_us >= u.written_at_us)
   ON CONFLICT (sensor_id, ts) DO UPDATE
      SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us, unit = EXCLUDED.unit
    WHERE d.written_at_us < EXCLUDED.written_at_us`;
 
 const UPSERT_METER_READINGS = `
   INSERT INTO meter_readings AS m (meter_id, ts, customer_id, energy_kwh, power_kw, voltage, written_at_us)
-  SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int8[])
+  SELECT u.* FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int8[])
+           AS u(meter_id, ts, customer_id, energy_kwh, power_kw, voltage, written_at_us)
+   WHERE NOT EXISTS (SELECT 1 FROM deleted_ranges x
+                      WHERE x.kind = 'meter' AND x.series_id = u.meter_id AND x.from_ts <= u.ts AND x.to_ts > u.ts
+                        AND x.deleted_at_us >= u.written_at_us)
   ON CONFLICT (meter_id, ts) DO UPDATE
      SET customer_id = EXCLUDED.customer_id, energy_kwh = EXCLUDED.energy_kwh, power_kw = EXCLUDED.power_kw,
          voltage = EXCLUDED.voltage, written_at_us = EXCLUDED.written_at_us
@@ -153,8 +165,8 @@ const UPDATE_METERS = `
 @Injectable()
 export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   readonly name = 'postgres' as const;
-  /** UTC months (ms of month start) whose sensor_data partition is known to exist. */
-  private readonly partitions = new Set<number>();
+  /** `<table>|<UTC month start ms>` of monthly partitions known to exist. */
+  private readonly partitions = new Set<string>();
   /** Reference rows (sensors, meters) stored by this process → the description stored. */
   private readonly references = new Map<string, string>();
 
@@ -169,6 +181,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
       const now = new Date();
       const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
       await this.ensurePartitions([now, nextMonth]);
+      await this.ensurePartitions([now, nextMonth], 'meter_readings');
     });
   }
 
@@ -214,6 +227,7 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
   async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
     if (rows.length === 0) return;
     this.connection.assertReady();
+    await this.ensurePartitions(rows.map((r) => r.timestamp), 'meter_readings');
     const data = unnestColumns(
       rows,
       (r) => r.meterId,
@@ -354,19 +368,71 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
     return rows.map((r) => r.id);
   }
 
-  /** Creates the monthly sensor_data partitions these instants fall in, if missing. */
-  async ensurePartitions(instants: readonly Date[]): Promise<void> {
+  /**
+   * Applies a range deletion in one transaction: records it in `deleted_ranges` (the upsert
+   * then skips the rows it covers) and deletes the rows (the aggregates' DELETE triggers
+   * recompute what they were part of). The SHARE ROW EXCLUSIVE lock waits for the table's
+   * writers in flight and holds new ones until commit: an upsert that started before the
+   * deletion could otherwise commit a covered row the DELETE did not see yet, and one that
+   * starts after it sees the record.
+   */
+  async deleteRange(d: RangeDeletion): Promise<{ rows: number | null }> {
+    this.connection.assertReady();
+    const table = d.kind === 'sensor' ? 'sensor_data' : 'meter_readings';
+    const idColumn = d.kind === 'sensor' ? 'sensor_id' : 'meter_id';
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`);
+      await em.query(
+        `INSERT INTO deleted_ranges (kind, series_id, from_ts, to_ts, deleted_at_us) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING`,
+        [d.kind, d.id, d.from.toISOString(), d.to.toISOString(), d.deletedAtUs],
+      );
+      const deleted: { n: string }[] = await em.query(
+        `WITH gone AS (DELETE FROM ${table} WHERE ${idColumn} = $1 AND ts >= $2 AND ts < $3 AND written_at_us <= $4 RETURNING 1)
+         SELECT count(*) AS n FROM gone`,
+        [d.id, d.from.toISOString(), d.to.toISOString(), d.deletedAtUs],
+      );
+      return { rows: Number(deleted[0]?.n ?? 0) };
+    });
+  }
+
+  async listDeletions(kind: SeriesKind, id: string, from: Date, to: Date): Promise<RangeDeletion[]> {
+    this.connection.assertReady();
+    const rows: { from_ts: Date; to_ts: Date; deleted_at_us: string }[] = await this.dataSource.query(
+      `SELECT from_ts, to_ts, deleted_at_us FROM deleted_ranges
+        WHERE kind = $1 AND series_id = $2 AND from_ts < $4 AND to_ts > $3
+        ORDER BY deleted_at_us`,
+      [kind, id, from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => ({ kind, id, from: new Date(r.from_ts), to: new Date(r.to_ts), deletedAtUs: Number(r.deleted_at_us) }));
+  }
+
+  /** Drops the monthly partitions that end at or before `horizon` and forgets deletions that end before it. */
+  async dropExpired(kind: SeriesKind, horizon: Date): Promise<string[]> {
+    this.connection.assertReady();
+    const table = kind === 'sensor' ? 'sensor_data' : 'meter_readings';
+    const rows: { dropped: string[] | null }[] = await this.dataSource.query('SELECT drop_expired_partitions($1, $2) AS dropped', [table, horizon.toISOString()]);
+    const dropped = rows[0]?.dropped ?? [];
+    for (const name of dropped) {
+      const m = /_(\d{4})_(\d{2})$/.exec(name);
+      if (m) this.partitions.delete(`${table}|${Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)}`);
+    }
+    await this.dataSource.query('DELETE FROM deleted_ranges WHERE kind = $1 AND to_ts <= $2', [kind, horizon.toISOString()]);
+    return dropped;
+  }
+
+  /** Creates the monthly partitions of `table` these instants fall in, if missing. */
+  async ensurePartitions(instants: readonly Date[], table: 'sensor_data' | 'meter_readings' = 'sensor_data'): Promise<void> {
     const months = new Set<number>();
     for (const t of instants) {
       const m = Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1);
-      if (!this.partitions.has(m)) months.add(m);
+      if (!this.partitions.has(`${table}|${m}`)) months.add(m);
     }
     if (months.size === 0) return;
     const list = [...months].sort((a, b) => a - b);
-    await this.dataSource.query('SELECT ensure_sensor_data_partition(m) FROM unnest($1::timestamptz[]) AS m', [
-      list.map((m) => new Date(m).toISOString()),
-    ]);
-    for (const m of list) this.partitions.add(m);
+    const fn = table === 'sensor_data' ? 'ensure_sensor_data_partition' : 'ensure_meter_readings_partition';
+    await this.dataSource.query(`SELECT ${fn}(m) FROM unnest($1::timestamptz[]) AS m`, [list.map((m) => new Date(m).toISOString())]);
+    for (const m of list) this.partitions.add(`${table}|${m}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { CreateSensorAggregates1795800000000 } from './1795800000000-create-sens
 import { CreateConsumptionAggregates1795800000001 } from './1795800000001-create-consumption-aggregates';
 import { FiveMinuteSensorAggregates1796100000000 } from './1796100000000-five-minute-sensor-aggregates';
 import { ConsumptionByAssignment1797000000100 } from './1797000000100-consumption-by-assignment';
+import { AggregatesFollowDeletions1797100000100 } from './1797100000100-aggregates-follow-deletions';
 
 /**
  * sensor_aggregates (5m, hour, day) and consumption_aggregates with their triggers
@@ -12,4 +13,5 @@ export const aggregatesMigrations: Function[] = [
   CreateConsumptionAggregates1795800000001,
   FiveMinuteSensorAggregates1796100000000,
   ConsumptionByAssignment1797000000100,
+  AggregatesFollowDeletions1797100000100,
 ];

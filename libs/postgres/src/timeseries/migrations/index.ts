@@ -5,6 +5,8 @@ import { CreateReplicationBacklog1767398400300 } from './1767398400300-create-re
 import { QuarantineAndReadingUnit1796000000000 } from './1796000000000-quarantine-and-reading-unit';
 import { PartitionFunctionAsOwner1796200000100 } from './1796200000100-partition-function-as-owner';
 import { GridRegistry1797000000000 } from './1797000000000-grid-registry';
+import { RetentionAndDeletions1797100000000 } from './1797100000000-retention-and-deletions';
+import { LatestFollowsDeletions1797100000200 } from './1797100000200-latest-follows-deletions';
 
 /**
  * customers, meters, sensors (the grid registry: statuses, meter assignments, metadata inbox
@@ -20,4 +22,6 @@ export const timeseriesMigrations: Function[] = [
   QuarantineAndReadingUnit1796000000000,
   PartitionFunctionAsOwner1796200000100,
   GridRegistry1797000000000,
+  RetentionAndDeletions1797100000000,
+  LatestFollowsDeletions1797100000200,
 ];
