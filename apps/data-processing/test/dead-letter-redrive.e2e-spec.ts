@@ -1,7 +1,7 @@
 import { DLQ_HEADERS, KAFKA_ADMIN, KAFKA_CLIENT } from '@smartgrid/kafka';
 import { waitFor } from '@smartgrid/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { listDeadLetters, redriveDeadLetters } from '../src/cli/dead-letters';
+import { listDeadLetters, redriveDeadLetters } from '../src/cli/dead-letters.commands';
 import { main as storageCli } from '../src/cli/storage-cli.main';
 import { Harness, startHarness } from './support/harness';
 import { sensorMessage } from './support/malformed-corpus';

@@ -7,5 +7,5 @@ export { CqlMigrationError, CqlMigrator, migrationChecksum, planMigrations, sort
 export type { AppliedMigration, CqlMigration } from './cql.migrations';
 export { assertCassandraReady, CassandraConnection, closeReplacedHostPools, ensureKeyspace, shutdownCassandra } from './cassandra.connection';
 export * from './timeseries';
-export { exportKeyspace, fileSha256, importKeyspace, nonEmptyTables, truncateKeyspace } from './backup/keyspace-export';
-export type { ExportedTable } from './backup/keyspace-export';
+export { exportKeyspace, fileSha256, importKeyspace, nonEmptyTables, truncateKeyspace } from './backup/keyspace.export';
+export type { ExportedTable } from './backup/keyspace.export';

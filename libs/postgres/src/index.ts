@@ -13,5 +13,5 @@ export * from './users';
 export * from './timeseries';
 export * from './aggregates';
 export * from './registry';
-export { dumpPostgres, postgresCounts, postgresTableCount, restorePostgres } from './backup/postgres-backup';
-export type { PostgresTarget, TableCounts } from './backup/postgres-backup';
+export { dumpPostgres, postgresCounts, postgresTableCount, restorePostgres } from './backup/postgres.backup';
+export type { PostgresTarget, TableCounts } from './backup/postgres.backup';

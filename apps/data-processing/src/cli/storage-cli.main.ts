@@ -15,8 +15,8 @@ import { kafkaConfig } from '@smartgrid/config';
 import { AuditEventsPublisher, KAFKA_ADMIN, KAFKA_CLIENT } from '@smartgrid/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import { RetentionJob } from '../storage/retention.job';
-import { listDeadLetters, parseDlqTopic, redriveDeadLetters } from './dead-letters';
-import { runBackup, runRestore } from './backup';
+import { listDeadLetters, parseDlqTopic, redriveDeadLetters } from './dead-letters.commands';
+import { runBackup, runRestore } from './backup.commands';
 import { CliCommand, CliUsageError, parseCliArgs, USAGE } from './storage-cli.args';
 import { StorageCliModule } from './storage-cli.module';
 

@@ -2,7 +2,7 @@ import { fileSha256 } from '@smartgrid/cassandra';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BackupManifest, MANIFEST_FILE, MANIFEST_VERSION, readVerifiedManifest } from './backup';
+import { BackupManifest, MANIFEST_FILE, MANIFEST_VERSION, readVerifiedManifest } from './backup.commands';
 
 /** A restore checks every file of a backup against the manifest before it writes anything. */
 describe('readVerifiedManifest', () => {
