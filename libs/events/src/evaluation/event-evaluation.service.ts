@@ -427,7 +427,7 @@ export class EventEvaluationService implements OnApplicationBootstrap, OnApplica
   ): Promise<SourcesState | null> {
     const since = Math.min(...missing.map((id) => batchMin(bySource.get(id)!))) - this.settings.maxCatchUpMs;
     try {
-      return await this.store.loadSources(missing, new Date(since));
+      return await this.store.loadSources(kind, missing, new Date(since));
     } catch (err) {
       this.defer(kind, ids, bySource, `loading state: ${messageOf(err)}`);
       return null;

@@ -88,7 +88,7 @@ export interface SilentMeter {
  */
 export interface AlarmStore {
   /** Checkpoints of the sources, and their alarms open at or ended after `episodesSince`. */
-  loadSources(sourceIds: readonly string[], episodesSince: Date): Promise<SourcesState>;
+  loadSources(kind: SourceKind, sourceIds: readonly string[], episodesSince: Date): Promise<SourcesState>;
   /**
    * Records detections in one transaction: new alarms, ended episodes (clearing the alarm
    * unless an operator did), one-off events. Returns the events to publish with the batch:
