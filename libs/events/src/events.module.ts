@@ -55,9 +55,11 @@ export class EventsModule {
     ];
     return {
       module: EventsModule,
+      // Global like HybridStorageModule: ingest, the HTTP controllers and the watcher share one set of services.
+      global: true,
       imports: options.imports ?? [],
       providers: [...ports, ...(options.providers ?? []), ...services],
-      exports: [...services, EVENTS_SETTINGS, ALARM_STORE, EVENT_LEDGER, EVENT_HISTORY_STORES],
+      exports: [...services, EVENTS_SETTINGS, ALARM_STORE, EVENT_LEDGER, EVENT_HISTORY_STORES, ALARM_RULES_STORE],
     };
   }
 }
