@@ -51,10 +51,14 @@ export class PostgresAlarmRulesStore implements AlarmRulesStore {
       const d = change(before);
       const moved = evaluationOf(d) !== evaluationOf(before);
       const updated: AlarmRuleRow[] = await m.query(
-        `UPDATE alarm_rules
-            SET name = $2, description = $3, enabled = $4, selector = $5, condition = $6, clear_condition = $7, severity = $8,
-                version = version + 1, active_from = CASE WHEN $9 THEN now() ELSE active_from END, updated_at = now(), updated_by = $10
-          WHERE id = $1 RETURNING ${COLUMNS}`,
+        // (CTEs so the driver hands back rows, not [rows, count] as for a bare UPDATE or DELETE.)
+        `WITH changed AS (
+           UPDATE alarm_rules
+              SET name = $2, description = $3, enabled = $4, selector = $5, condition = $6, clear_condition = $7, severity = $8,
+                  version = version + 1, active_from = CASE WHEN $9 THEN now() ELSE active_from END, updated_at = now(), updated_by = $10
+            WHERE id = $1 RETURNING ${COLUMNS}
+         )
+         SELECT ${COLUMNS} FROM changed`,
         [id, d.name, d.description, d.enabled, JSON.stringify(d.selector), JSON.stringify(d.condition), JSON.stringify(d.clear), d.severity, moved, actor],
       );
       return { before, after: EventsMapper.ruleToDomain(updated[0]!) };
@@ -63,7 +67,7 @@ export class PostgresAlarmRulesStore implements AlarmRulesStore {
 
   async remove(id: string): Promise<AlarmRule | null> {
     this.connection.assertReady();
-    const rows: AlarmRuleRow[] = await this.dataSource.query(`DELETE FROM alarm_rules WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+    const rows: AlarmRuleRow[] = await this.dataSource.query(`WITH gone AS (DELETE FROM alarm_rules WHERE id = $1 RETURNING ${COLUMNS}) SELECT ${COLUMNS} FROM gone`, [id]);
     return rows[0] ? EventsMapper.ruleToDomain(rows[0]) : null;
   }
 

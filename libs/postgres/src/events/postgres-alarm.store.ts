@@ -87,10 +87,13 @@ export class PostgresAlarmStore implements AlarmStore {
       // Recorded by an earlier attempt at this batch that never committed (its publish was
       // lost with it): published with this batch, which now owns them.
       const earlier: { payload: Record<string, unknown> }[] = await m.query(
-        `UPDATE grid_events SET trigger_offset = $4
-          WHERE trigger_topic = $1 AND trigger_partition = $2 AND trigger_offset >= $3 AND trigger_offset <= $4
-            AND NOT (event_id = ANY($5::uuid[]))
-          RETURNING payload`,
+        `WITH moved AS (
+           UPDATE grid_events SET trigger_offset = $4
+            WHERE trigger_topic = $1 AND trigger_partition = $2 AND trigger_offset >= $3 AND trigger_offset <= $4
+              AND NOT (event_id = ANY($5::uuid[]))
+            RETURNING payload
+         )
+         SELECT payload FROM moved`,
         [trigger.topic, trigger.partition, trigger.firstOffset, trigger.lastOffset, [...fresh]],
       );
       const out = events.filter((e) => fresh.has(e.eventId));

@@ -97,12 +97,16 @@ export class PostgresEventLedger implements EventLedger {
   async prune(before: Date): Promise<number> {
     this.connection.assertReady();
     // Only events every target has taken (no entry left, pending or refused).
-    const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM grid_events e WHERE e.recorded_at < $1
-          AND NOT EXISTS (SELECT 1 FROM grid_event_deliveries d WHERE d.event_id = e.event_id)
-       RETURNING 1`,
+    // (A CTE so the driver hands back rows, not [rows, count] as for a bare DELETE.)
+    const rows: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM grid_events e WHERE e.recorded_at < $1
+            AND NOT EXISTS (SELECT 1 FROM grid_event_deliveries d WHERE d.event_id = e.event_id)
+         RETURNING 1
+       )
+       SELECT count(*) AS n FROM gone`,
       [before.toISOString()],
     );
-    return rows.length;
+    return Number(rows[0]?.n ?? 0);
   }
 }
