@@ -256,11 +256,12 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
     await expectStatus(404, 'patch', '/api/alarm-rules/00000000-0000-4000-8000-000000000000', { token: operator, body: { name: 'x' } });
     await expectStatus(400, 'patch', '/api/alarm-rules/not-a-uuid', { token: operator, body: { name: 'x' } });
 
-    // Readings after the rule's creation (it judges readings from then on): raised at once.
+    // Readings after the rule's creation (it judges readings from then on): raised at once, and
+    // above the clear threshold (245 V) after, so the alarm stays active for the operator.
     const t = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
     await h.produce(
       'sensor-data',
-      [[0, 255], [10, 240], [20, 240]].map(([s, v]) => ({ key: 'S-OA-EV', value: json(sensorMessage('S-OA-EV', new Date(t + s! * 1000).toISOString(), v!)) })),
+      [[0, 255], [10, 252], [20, 251]].map(([s, v]) => ({ key: 'S-OA-EV', value: json(sensorMessage('S-OA-EV', new Date(t + s! * 1000).toISOString(), v!)) })),
     );
     await waitFor(
       async () => (await request(h.baseUrl).get('/api/alarms').query({ source_id: 'S-OA-EV' }).set('Authorization', `Bearer ${viewer}`)).body.alarms?.length === 1,
