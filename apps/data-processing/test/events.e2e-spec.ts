@@ -1,4 +1,5 @@
 import { CassandraEventHistoryStore } from '@smartgrid/cassandra';
+import { EventsWatcherService } from '@smartgrid/events';
 import type { GridEvent } from '@smartgrid/events';
 import { MongoEventHistoryStore } from '@smartgrid/mongo';
 import { waitFor } from '@smartgrid/testing';
@@ -255,6 +256,29 @@ describe('grid events and alarms on ingest (real servers)', () => {
       ['meter.register_backwards', new Date(base + 45 * 60_000).toISOString()],
     ]);
     expect(events[1]!.details).toMatchObject({ energyKwh: 60, previousEnergyKwh: 100.9995, dropKwh: 40.9995 });
+  });
+
+  it('a meter that stops reporting gets a no-data alarm from the watcher, cleared when it reports again', async () => {
+    const id = 'M-EV-SILENT';
+    const now = Date.now();
+    // Every 60 s until 10 minutes ago: its interval is learnt as 60 s, three missed by now.
+    const msgs = [20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10].map((m) => ({ key: id, value: json(meterMessage(id, 'C-EV-2', new Date(now - m * 60_000).toISOString(), 100 - m)) }));
+    await h.produce('meter-readings', msgs);
+    await settle();
+    const watcher = h.app.get(EventsWatcherService);
+    // Checkpoints (newest reading, learnt interval) are written every 200 ms here.
+    const raised = await waitFor(async () => (await watcher.runOnce()).filter((e) => e.sourceId === id), 30_000, 250, 'no-data alarm');
+    expect(raised).toEqual([expect.objectContaining({ type: 'alarm.raised', severity: 'major', details: expect.objectContaining({ alarmKind: 'meter.no_data', intervalMs: 60_000 }) })]);
+    expect(raised[0]!.details.missedIntervals).toBeGreaterThanOrEqual(10);
+    expect((await watcher.runOnce()).filter((e) => e.sourceId === id)).toEqual([]);
+    const [alarm] = await alarmsOf(id);
+    expect(alarm).toMatchObject({ status: 'active', episodeStartedAt: new Date(now - 10 * 60_000).toISOString() });
+
+    await h.produce('meter-readings', [{ key: id, value: json(meterMessage(id, 'C-EV-2', new Date(now).toISOString(), 95)) }]);
+    await settle();
+    const cleared = await waitFor(async () => (await watcher.runOnce()).filter((e) => e.sourceId === id), 30_000, 250, 'no-data cleared');
+    expect(cleared).toEqual([expect.objectContaining({ type: 'alarm.cleared', status: 'cleared', details: expect.objectContaining({ reason: 'readings resumed', clearedBy: 'system' }) })]);
+    expect((await alarmsOf(id))[0]).toMatchObject({ alarmId: alarm!.alarmId, status: 'cleared', clearedBy: 'system' });
   });
 });
 
