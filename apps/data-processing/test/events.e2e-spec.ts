@@ -267,7 +267,11 @@ describe('grid events and alarms on ingest (real servers)', () => {
     await settle();
     const watcher = h.app.get(EventsWatcherService);
     // Checkpoints (newest reading, learnt interval) are written every 200 ms here.
-    const raised = await waitFor(async () => (await watcher.runOnce()).filter((e) => e.sourceId === id), 30_000, 250, 'no-data alarm');
+    const mine = async (): Promise<GridEvent[] | undefined> => {
+      const out = (await watcher.runOnce()).filter((e) => e.sourceId === id);
+      return out.length > 0 ? out : undefined;
+    };
+    const raised = await waitFor(mine, 30_000, 250, 'no-data alarm');
     expect(raised).toEqual([expect.objectContaining({ type: 'alarm.raised', severity: 'major', details: expect.objectContaining({ alarmKind: 'meter.no_data', intervalMs: 60_000 }) })]);
     expect(raised[0]!.details.missedIntervals).toBeGreaterThanOrEqual(10);
     expect((await watcher.runOnce()).filter((e) => e.sourceId === id)).toEqual([]);
@@ -276,7 +280,7 @@ describe('grid events and alarms on ingest (real servers)', () => {
 
     await h.produce('meter-readings', [{ key: id, value: json(meterMessage(id, 'C-EV-2', new Date(now).toISOString(), 95)) }]);
     await settle();
-    const cleared = await waitFor(async () => (await watcher.runOnce()).filter((e) => e.sourceId === id), 30_000, 250, 'no-data cleared');
+    const cleared = await waitFor(mine, 30_000, 250, 'no-data cleared');
     expect(cleared).toEqual([expect.objectContaining({ type: 'alarm.cleared', status: 'cleared', details: expect.objectContaining({ reason: 'readings resumed', clearedBy: 'system' }) })]);
     expect((await alarmsOf(id))[0]).toMatchObject({ alarmId: alarm!.alarmId, status: 'cleared', clearedBy: 'system' });
   });
