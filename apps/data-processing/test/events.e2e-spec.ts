@@ -213,6 +213,18 @@ describe('grid events and alarms on ingest (real servers)', () => {
     await waitFor(async () => (await h.app.get(MongoEventHistoryStore).query({ sourceId: SENSOR, from: new Date(range.from), to: new Date(t0 + 86_400_000), limit: 50 })).some((e) => e.eventId === ack), 30_000, 250, 'ack in mongodb');
     const listed = await get('/api/alarms', { status: 'cleared', source_id: SENSOR }).expect(200);
     expect(listed.body.alarms.map((a: AlarmBody) => a.alarmId)).toContain(active.alarmId);
+    // Cursor pages: newest raise first, one per page, the same walk as one page of two.
+    const all = (await get('/api/alarms', { source_id: SENSOR }).expect(200)).body.alarms.map((a: AlarmBody) => a.alarmId);
+    expect(all).toHaveLength(2);
+    const p1 = (await get('/api/alarms', { source_id: SENSOR, limit: '1' }).expect(200)).body;
+    const p2 = (await get('/api/alarms', { source_id: SENSOR, limit: '1', cursor: p1.nextCursor }).expect(200)).body;
+    expect([...p1.alarms, ...p2.alarms].map((a: AlarmBody) => a.alarmId)).toEqual(all);
+    expect(p2.nextCursor).toBeNull();
+    const e1 = (await get('/api/events', { source_id: SENSOR, ...range, limit: '2' }).expect(200)).body;
+    const e2 = (await get('/api/events', { source_id: SENSOR, ...range, limit: '100', cursor: e1.nextCursor }).expect(200)).body;
+    const everything = (await get('/api/events', { source_id: SENSOR, ...range, limit: '100' }).expect(200)).body.events.map((e: { eventId: string }) => e.eventId);
+    expect([...e1.events, ...e2.events].map((e: { eventId: string }) => e.eventId)).toEqual(everything);
+    expect((await get('/api/alarms', { cursor: 'bm90LWEtY3Vyc29y' }).expect(400)).body.fields[0].field).toBe('cursor');
     const audit = await tapAudit(h);
     try {
       await waitFor(() => audit.some((a) => a.action === 'alarm.acknowledge' && a.resource === `alarms/${active.alarmId}` && a.actor === 'operator-user'), 30_000, 250, 'audit event');
