@@ -65,8 +65,11 @@ export class IngestController {
     const events = await this.evaluate(kind, batch, outcome);
     const produce: SideOutput[] = [...outcome.deadLetters];
     if (events.length > 0) produce.push({ topic: this.gridEventsTopic, messages: events.map(gridEventMessage) });
-    // The dead letters and grid events are produced in one transaction with the offset commit.
-    return { completed: true, produce };
+    // The dead letters and grid events are produced in one transaction with the offset commit;
+    // once it committed, the events are marked published (a re-read of these offsets after an
+    // offset reset must not publish them again, while an aborted attempt's events are re-published).
+    if (events.length === 0) return { completed: true, produce };
+    return { completed: true, produce, afterCommit: () => this.evaluation.published(events) };
   }
 
   /** Never fails the batch: what evaluation could not do is caught up later (see EventEvaluationService). */

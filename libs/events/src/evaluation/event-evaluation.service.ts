@@ -117,6 +117,20 @@ export class EventEvaluationService implements OnApplicationBootstrap, OnApplica
     return this.exclusive(() => this.runMeters(trigger, items));
   }
 
+  /**
+   * The batch that published these events committed (called after its Kafka transaction).
+   * Never throws: should it fail, a later re-read of the same offsets publishes them again
+   * (at least once on grid-events, never lost).
+   */
+  async published(events: readonly GridEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.store.markPublished(events.map((e) => e.eventId));
+    } catch (err) {
+      this.logger.warn(`${events.length} published events not marked as such: ${messageOf(err)}`);
+    }
+  }
+
   /** Writes the checkpoints due now (also on a timer). */
   flushCheckpoints(): Promise<void> {
     return this.exclusive(async () => {

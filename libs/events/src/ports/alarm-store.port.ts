@@ -99,6 +99,11 @@ export interface AlarmStore {
    */
   commitDetections(d: Detections, trigger: BatchTrigger): Promise<GridEvent[]>;
   saveCheckpoints(rows: readonly CheckpointUpdate[]): Promise<void>;
+  /**
+   * The batch that published these events committed: they are out on Kafka for good, and a
+   * later re-read of the same offsets (an offset reset) must not publish them again.
+   */
+  markPublished(eventIds: readonly string[]): Promise<void>;
 
   list(q: AlarmQuery): Promise<Alarm[]>;
   get(alarmId: string): Promise<Alarm | null>;

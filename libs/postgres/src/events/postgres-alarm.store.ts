@@ -132,6 +132,16 @@ export class PostgresAlarmStore implements AlarmStore {
     );
   }
 
+  async markPublished(eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    this.connection.assertReady();
+    // Without a trigger an event is never handed to a later batch to publish.
+    await this.dataSource.query(
+      'UPDATE grid_events SET trigger_topic = NULL, trigger_partition = NULL, trigger_offset = NULL WHERE event_id = ANY($1::uuid[])',
+      [[...eventIds]],
+    );
+  }
+
   async list(q: AlarmQuery): Promise<Alarm[]> {
     this.connection.assertReady();
     const where: string[] = [];

@@ -10,8 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   evaluation state is rebuilt from. Ids are derived from rule, source and run start, so an
  *   alarm detected twice is one row.
  * - `grid_events`: every event once (id derived from what it is), with the Kafka position of
- *   the batch that published it, so a batch delivered again publishes again only what its own
- *   uncommitted attempt recorded. Pruned some days after delivery.
+ *   the batch that publishes it until that batch is known committed, so a batch delivered again
+ *   publishes again only what its own uncommitted attempt recorded. Pruned some days after delivery.
  * - `grid_event_deliveries`: the backlog of events a history store (or Kafka, for events no
  *   batch publishes) has not taken yet; rows go when delivered, or stay `refused` with the
  *   reason. Claims lease rows under FOR UPDATE SKIP LOCKED.
