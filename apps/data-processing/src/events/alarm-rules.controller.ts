@@ -5,8 +5,8 @@ import { AlarmRule, AlarmRulesService, RuleDefinition } from '@smartgrid/events'
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CreateAlarmRuleBody, PatchAlarmRuleBody, UuidParams } from './alarm-rules.dto';
 import { AlarmRuleListResponse, AlarmRuleView } from './alarm-rules.responses';
-import { EventsAudit } from './events-audit';
-import { eventsHttpError } from './events-http-errors';
+import { EventsAudit } from './events.audit';
+import { eventsHttpError } from './events-errors.http';
 
 /** Alarm rules (PostgreSQL): read by viewers, managed by operators; changes audited. */
 @ApiTags('events')

@@ -3,12 +3,12 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
 import { AlarmsService, EventQueryService } from '@smartgrid/events';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
-import { resolveRange } from '../common/time-range';
+import { resolveRange } from '../common/time-range.query';
 import { UuidParams } from './alarm-rules.dto';
 import { AlarmActionBody, AlarmsQuery, EventsQuery } from './alarms.dto';
 import { AlarmActionResponse, AlarmPageResponse, EventPageResponse } from './alarms.responses';
-import { EventsAudit } from './events-audit';
-import { eventsHttpError } from './events-http-errors';
+import { EventsAudit } from './events.audit';
+import { eventsHttpError } from './events-errors.http';
 
 const DAY = 86_400_000;
 

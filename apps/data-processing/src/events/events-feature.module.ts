@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlarmRulesController } from './alarm-rules.controller';
 import { AlarmsController } from './alarms.controller';
-import { EventsAudit } from './events-audit';
+import { EventsAudit } from './events.audit';
 import { PowerQualityController } from './power-quality.controller';
 
 /**

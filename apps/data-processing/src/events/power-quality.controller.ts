@@ -4,7 +4,7 @@ import { Role, Roles } from '@smartgrid/auth';
 import { PowerQualityService } from '@smartgrid/events';
 import { ApiErrors } from '@smartgrid/http';
 import { IdParams } from '../common/query.dto';
-import { eventsHttpError } from './events-http-errors';
+import { eventsHttpError } from './events-errors.http';
 import { PowerQualityQuery } from './power-quality.dto';
 import { PowerQualityResponse } from './power-quality.responses';
 

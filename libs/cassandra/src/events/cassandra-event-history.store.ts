@@ -3,9 +3,9 @@ import { eventFromJson, eventToJson, EventStoreRefusedError } from '@smartgrid/e
 import type { EventHistoryStore, EventQuery, GridEvent } from '@smartgrid/events';
 import { StoreRefusedError } from '@smartgrid/hybrid-storage';
 import { Client, concurrent } from 'cassandra-driver';
-import { assertCassandraReady, CassandraConnection } from '../cassandra-connection';
+import { assertCassandraReady, CassandraConnection } from '../cassandra.connection';
 import { CASSANDRA_CLIENT } from '../cassandra.constants';
-import { asCassandraError } from '../timeseries/cassandra-refusal';
+import { asCassandraError } from '../timeseries/cassandra.refusal';
 import { dayBucket, daysDesc } from '../timeseries/cassandra-timeseries.store';
 
 const INSERT_EVENT = `INSERT INTO events_by_day (source_id, day, ts, event_id, event_type, severity, payload)

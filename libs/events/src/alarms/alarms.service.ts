@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageOf, withTimeout } from '@smartgrid/hybrid-storage';
-import { acknowledge, Alarm, AlarmNotFoundError, clearByOperator } from '../domain/alarm';
-import type { AlarmStatus, GridEvent, Severity } from '../domain/grid-event';
+import { acknowledge, Alarm, AlarmNotFoundError, clearByOperator } from '../domain/alarm.model';
+import type { AlarmStatus, GridEvent, Severity } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService, TargetOutcome } from '../history/event-delivery.service';
-import { decodeCursor, encodeCursor } from '../history/cursor';
+import { decodeCursor, encodeCursor } from '../history/cursor.codec';
 import { ALARM_STORE, AlarmStore } from '../ports/alarm-store.port';
 import { EVENT_HISTORY_STORES, EventHistoryStore } from '../ports/event-history-store.port';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { messageOf } from '@smartgrid/hybrid-storage';
-import type { NewAlarm } from '../domain/alarm';
-import { alarmIdOf, GridEvent } from '../domain/grid-event';
+import type { NewAlarm } from '../domain/alarm.model';
+import { alarmIdOf, GridEvent } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService } from '../history/event-delivery.service';
 import { ALARM_STORE, AlarmStore, EpisodeEnd } from '../ports/alarm-store.port';

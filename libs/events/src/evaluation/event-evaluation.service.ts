@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HybridStorageService, messageOf, MeterReading, SensorReading } from '@smartgrid/hybrid-storage';
-import type { Alarm, NewAlarm } from '../domain/alarm';
-import { AlarmRule } from '../domain/alarm-rule';
-import { alarmIdOf, EVENT_TYPES, GridEvent, sourceEventIdOf } from '../domain/grid-event';
+import type { Alarm, NewAlarm } from '../domain/alarm.model';
+import { AlarmRule } from '../domain/alarm-rule.model';
+import { alarmIdOf, EVENT_TYPES, GridEvent, sourceEventIdOf } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService } from '../history/event-delivery.service';
 import { ALARM_STORE, AlarmStore, BatchTrigger, CheckpointUpdate, Detections, EvaluationCheckpoint, SourcesState } from '../ports/alarm-store.port';
 import { SENSOR_DIRECTORY, SensorDirectory } from '../ports/sensor-directory.port';
 import { AlarmRulesService } from '../rules/alarm-rules.service';
-import { normalState, RuleState, RuleTransition, ruleMemoryMs } from './rule-machine';
-import { MeterDetection, MeterSample, MeterSeries, RuleSeed, SensorSample, SensorSeries } from './series-state';
+import { normalState, RuleState, RuleTransition, ruleMemoryMs } from './rule.machine';
+import { MeterDetection, MeterSample, MeterSeries, RuleSeed, SensorSample, SensorSeries } from './series.state';
 
 /** A stored reading and the Kafka offset it came from. */
 export interface Offered<R> {

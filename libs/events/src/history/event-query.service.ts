@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageOf, withTimeout } from '@smartgrid/hybrid-storage';
-import type { GridEvent } from '../domain/grid-event';
+import type { GridEvent } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EVENT_HISTORY_STORES, EventHistoryStore, EventStoreName } from '../ports/event-history-store.port';
 import { BadCursorError } from '../alarms/alarms.service';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from './cursor.codec';
 
 export interface EventListQuery {
   sourceId?: string;

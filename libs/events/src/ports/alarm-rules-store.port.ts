@@ -1,4 +1,4 @@
-import type { AlarmRule, RuleDefinition } from '../domain/alarm-rule';
+import type { AlarmRule, RuleDefinition } from '../domain/alarm-rule.model';
 
 /** Alarm rules (PostgreSQL). */
 export interface AlarmRulesStore {

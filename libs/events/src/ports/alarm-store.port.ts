@@ -1,5 +1,5 @@
-import type { Alarm, NewAlarm } from '../domain/alarm';
-import type { AlarmStatus, GridEvent, Severity, SourceKind } from '../domain/grid-event';
+import type { Alarm, NewAlarm } from '../domain/alarm.model';
+import type { AlarmStatus, GridEvent, Severity, SourceKind } from '../domain/grid-event.model';
 
 /** Where a batch of detections came from: the Kafka batch whose commit publishes them. */
 export interface BatchTrigger {

@@ -1,4 +1,4 @@
-import type { GridEvent } from '../domain/grid-event';
+import type { GridEvent } from '../domain/grid-event.model';
 
 export type EventStoreName = 'cassandra' | 'mongodb';
 export const EVENT_STORE_NAMES: readonly EventStoreName[] = ['cassandra', 'mongodb'];

@@ -1,4 +1,4 @@
-import type { GridEvent } from '../domain/grid-event';
+import type { GridEvent } from '../domain/grid-event.model';
 import type { EventOrigin } from './alarm-store.port';
 
 /** Where a recorded event still has to go: the two history stores, and Kafka for events no batch publishes. */

@@ -1,4 +1,4 @@
-import type { GridEvent } from '../domain/grid-event';
+import type { GridEvent } from '../domain/grid-event.model';
 
 /**
  * Kafka `grid-events` for events not published with an ingest batch (operator actions,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HybridStorageService, messageOf, StorageReadError, StoreName } from '@smartgrid/hybrid-storage';
 import { POWER_QUALITY_SERIES, PowerQualitySeries } from '../ports/power-quality-series.port';
-import { assess, elapsedRange, EN50160_PROFILES, IntervalAccumulator, parseIsoWeek, parseYear, PeriodError, QualityAssessment, QualityProfile, ReportPeriod } from './en50160';
+import { assess, elapsedRange, EN50160_PROFILES, IntervalAccumulator, parseIsoWeek, parseYear, PeriodError, QualityAssessment, QualityProfile, ReportPeriod } from './en50160.model';
 
 export interface PowerQualityReport extends QualityAssessment {
   sensorId: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { messageOf } from '@smartgrid/hybrid-storage';
-import { AlarmRule, checkRuleDefinition, RuleDefinition, RuleDefinitionError, ruleSelects, SensorFacts } from '../domain/alarm-rule';
+import { AlarmRule, checkRuleDefinition, RuleDefinition, RuleDefinitionError, ruleSelects, SensorFacts } from '../domain/alarm-rule.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { ALARM_RULES_STORE, AlarmRulesStore } from '../ports/alarm-rules-store.port';
 

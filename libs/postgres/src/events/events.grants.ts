@@ -1,4 +1,4 @@
-import type { PostgresGrants } from '../grants';
+import type { PostgresGrants } from '../postgres.grants';
 
 const readWrite = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
 

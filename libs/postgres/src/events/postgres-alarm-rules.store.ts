@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AlarmRule, AlarmRulesStore, RuleDefinition } from '@smartgrid/events';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
 import { AlarmRuleRow, EventsMapper } from './events.mapper';
 
 const COLUMNS = `id, builtin, name, description, enabled, selector, condition, clear_condition, severity, version, active_from,

@@ -18,8 +18,8 @@ import type {
   SourcesState,
 } from '@smartgrid/events';
 import { DataSource, EntityManager } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { insertEvents } from './event-rows';
+import { PostgresConnection } from '../postgres.connection';
+import { insertEvents } from './event-rows.util';
 import { ALARM_COLUMNS, AlarmRow, EventsMapper } from './events.mapper';
 
 interface CheckpointRow {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { eventFromJson } from '@smartgrid/events';
 import type { DeliveryTarget, DeliveryTargetStatus, EventLedger, EventOrigin, GridEvent, PendingDelivery } from '@smartgrid/events';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
-import { insertEvents } from './event-rows';
+import { PostgresConnection } from '../postgres.connection';
+import { insertEvents } from './event-rows.util';
 
 interface DeliveryRow {
   id: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Band, IntervalSummary, PowerQualitySeries } from '@smartgrid/events';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
 
 interface MeanRow {
   start: Date;

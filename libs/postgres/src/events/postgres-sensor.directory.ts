@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SensorDescription, SensorDirectory } from '@smartgrid/events';
 import { DataSource } from 'typeorm';
-import { PostgresConnection } from '../postgres-connection';
+import { PostgresConnection } from '../postgres.connection';
 
 /** Sensors as rules select them: type and metadata from the `sensors` table (merged from readings). */
 @Injectable()

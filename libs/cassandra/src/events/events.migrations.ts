@@ -1,4 +1,4 @@
-import type { CqlMigration } from '../cql-migrations';
+import type { CqlMigration } from '../cql.migrations';
 
 /**
  * Event history schema beside `events_by_day` (created by the timeseries migrations, version

@@ -1,4 +1,4 @@
-import type { Severity } from './grid-event';
+import type { Severity } from './grid-event.model';
 
 /** Which sensors a rule watches; every given criterion must hold (at least one is required). */
 export interface RuleSelector {

@@ -1,4 +1,4 @@
-import { AlarmRule, clears, raises } from '../domain/alarm-rule';
+import { AlarmRule, clears, raises } from '../domain/alarm-rule.model';
 
 /**
  * Where one rule stands for one sensor (event time):

@@ -1,4 +1,4 @@
-import { WatermarkBuffer } from './watermark-buffer';
+import { WatermarkBuffer } from './watermark.buffer';
 
 const ts = (rs: { ts: number }[] | false): number[] | false => (rs === false ? false : rs.map((r) => r.ts));
 

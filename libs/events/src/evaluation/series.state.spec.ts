@@ -1,5 +1,5 @@
-import type { AlarmRule } from '../domain/alarm-rule';
-import { MeterSeries, SensorSeries } from './series-state';
+import type { AlarmRule } from '../domain/alarm-rule.model';
+import { MeterSeries, SensorSeries } from './series.state';
 
 const rule = (over: Partial<AlarmRule> = {}): AlarmRule => ({
   id: 'rule-1',

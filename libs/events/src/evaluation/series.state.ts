@@ -1,6 +1,6 @@
-import type { AlarmRule } from '../domain/alarm-rule';
-import { normalState, RuleState, RuleTransition, stepRule } from './rule-machine';
-import { WatermarkBuffer } from './watermark-buffer';
+import type { AlarmRule } from '../domain/alarm-rule.model';
+import { normalState, RuleState, RuleTransition, stepRule } from './rule.machine';
+import { WatermarkBuffer } from './watermark.buffer';
 
 export interface SensorSample {
   ts: number;

@@ -1,4 +1,4 @@
-import { assess, elapsedRange, EN50160_PROFILES, IntervalAccumulator, parseIsoWeek, parseYear, PeriodError } from './en50160';
+import { assess, elapsedRange, EN50160_PROFILES, IntervalAccumulator, parseIsoWeek, parseYear, PeriodError } from './en50160.model';
 
 describe('EN 50160 periods', () => {
   it('ISO weeks start on Monday 00:00 UTC (week 1 holds January 4th)', () => {

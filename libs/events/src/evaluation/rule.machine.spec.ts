@@ -1,5 +1,5 @@
-import type { AlarmRule } from '../domain/alarm-rule';
-import { normalState, RuleTransition, stepRule } from './rule-machine';
+import type { AlarmRule } from '../domain/alarm-rule.model';
+import { normalState, RuleTransition, stepRule } from './rule.machine';
 
 type Rule = Pick<AlarmRule, 'id' | 'condition' | 'clear'>;
 const overVoltage: Rule = {

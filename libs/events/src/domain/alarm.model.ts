@@ -8,7 +8,7 @@ import {
   GridEvent,
   Severity,
   SourceKind,
-} from './grid-event';
+} from './grid-event.model';
 
 /** An alarm as PostgreSQL keeps it: its lifecycle (status, notes) and its episode in event time. */
 export interface Alarm extends AlarmSnapshot {

@@ -1,4 +1,4 @@
-import { checkRuleDefinition, clears, raises, RuleDefinitionError, ruleSelects } from './alarm-rule';
+import { checkRuleDefinition, clears, raises, RuleDefinitionError, ruleSelects } from './alarm-rule.model';
 
 const fieldOf = (f: () => void): string | undefined => {
   try {
