@@ -1,6 +1,6 @@
 // Unit specs live beside the code (*.spec.ts); end-to-end specs against the real local
 // servers live under test/ and apps/*/test (*.e2e-spec.ts) and always run in band.
-const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-storage', 'auth', 'http', 'observability', 'health', 'audit', 'users', 'bootstrap', 'registry', 'testing'];
+const libs = ['config', 'postgres', 'cassandra', 'mongo', 'kafka', 'hybrid-storage', 'auth', 'http', 'observability', 'health', 'audit', 'users', 'bootstrap', 'registry', 'events', 'testing'];
 const moduleNameMapper = Object.fromEntries(
   libs.map((l) => [`^@smartgrid/${l}$`, `<rootDir>/libs/${l}/src`]),
 );

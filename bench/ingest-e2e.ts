@@ -15,6 +15,11 @@
  *    rows are in both stores). Row counts in both stores are then checked.
  * 4. Latency at half the measured rate: produce for 20 s with probe readings (1 in 50); p50/p99
  *    from the producer's ack to the probe being readable in both PostgreSQL and Cassandra.
+ * 5. Alarm rules side by side (`--rules 20`, 0 to skip): the same end-to-end measurement on the
+ *    same app twice, without enabled rules and then with N enabled rules selecting every sensor
+ *    by type (thresholds and durations an operator would set, hysteresis included), readings
+ *    timestamped after the rules were created so every rule judges every reading; prints both
+ *    rates and their ratio.
  * Prints the app's peak RSS (VmHWM of the child process); `--built 1` measures the built app
  * as operators start it (infra/runtime/start-app.sh, heap bounded by MAX_HEAP_MB), and
  * `--soak 600` then produces at 80 % of the measured rate for ten minutes, printing the RSS
@@ -53,14 +58,16 @@ interface Args {
   built: number;
   /** Seconds of a soak run at 80 % of the measured rate, RSS sampled every 10 s (0: none). */
   soak: number;
+  /** Enabled alarm rules of the side-by-side run (0: no side-by-side run). */
+  rules: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20, built: 0, soak: 0 };
+  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20, built: 0, soak: 0, rules: 20 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Args;
     const n = Number(argv[i + 1]);
-    if (!(key in a) || !Number.isFinite(n) || n < 0 || (n === 0 && key !== 'built' && key !== 'soak')) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
+    if (!(key in a) || !Number.isFinite(n) || n < 0 || (n === 0 && key !== 'built' && key !== 'soak' && key !== 'rules')) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
     a[key] = n;
   }
   return a;
@@ -250,9 +257,58 @@ async function soak(b: Bench, child: ChildApp, rate: number, seconds: number): P
   return samples;
 }
 
-async function viewerToken(b: Bench): Promise<string> {
+async function viewerToken(b: Bench, role: Role = Role.Viewer): Promise<string> {
   const tokens = new TokenService(new JwtService({ secret: b.stack.env.JWT_SECRET }), 900);
-  return (await tokens.issue({ userId: 'bench', username: 'bench', role: Role.Viewer })).accessToken;
+  return (await tokens.issue({ userId: 'bench', username: 'bench', role })).accessToken;
+}
+
+/**
+ * `n` enabled rules over the fleet's sensor types (each type several times with different
+ * thresholds and durations): what a utility with a few dozen operational rules has. Thresholds
+ * sit near the edges of the fleet's values, so runs start and break off now and then and a few
+ * alarms are raised, as in operation.
+ */
+function benchRules(n: number): Record<string, unknown>[] {
+  const bands: [string, number, number][] = [
+    ['voltage', 207, 253],
+    ['voltage', 218, 242],
+    ['frequency', 49.5, 50.5],
+    ['frequency', 49.97, 50.03],
+    ['current', 0, 60],
+    ['temperature', -5, 28],
+    ['power_factor', 0.85, 1],
+  ];
+  return Array.from({ length: n }, (_, i) => {
+    const [sensorType, low, high] = bands[i % bands.length]!;
+    const margin = (high - low) * 0.02;
+    return {
+      name: `bench rule ${i + 1} (${sensorType})`,
+      selector: { sensorType },
+      condition: { op: 'outside', low, high, minDurationSeconds: 10 + (i % 4) * 20 },
+      clear: { low: low + margin, high: high - margin, minDurationSeconds: 10 + (i % 3) * 10 },
+      severity: (['critical', 'major', 'minor', 'warning'] as const)[i % 4],
+    };
+  });
+}
+
+/** The same end-to-end run without enabled rules and with `args.rules` of them, on the same app. */
+async function measureRulesSideBySide(b: Bench, child: ChildApp, token: string): Promise<{ without: number; with: number }> {
+  // Readings lie after the rules' creation (a rule judges readings from then on); both runs alike.
+  const ahead = (): number => Date.now() + 5_000;
+  const without = await measureEndToEnd(b, child, token, 'RN-', ahead());
+  const operator = await viewerToken(b, Role.Operator);
+  for (const rule of benchRules(b.args.rules)) {
+    const res = await fetch(`${child.baseUrl}/api/alarm-rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify(rule),
+    });
+    if (res.status !== 201) throw new Error(`creating a bench rule: ${res.status} ${await res.text()}`);
+  }
+  const withRules = await measureEndToEnd(b, child, token, 'RR-', ahead());
+  const alarms = (await b.pg.query("SELECT count(*)::int AS n FROM alarms WHERE source_id LIKE 'RR-%'")).rows[0].n as number;
+  log(`  alarms raised during the run with rules: ${alarms}`);
+  return { without: without.rate, with: withRules.rate };
 }
 
 /** Rows waiting in the replication backlog, or -1 while a backlog cannot be read. */
@@ -266,12 +322,13 @@ async function backlogRows(child: ChildApp, token: string): Promise<number> {
  * Produces every reading as fast as the producer goes; the clock stops when every offset is
  * committed (durable in at least one store) and the replication backlog is empty (in both).
  */
-async function measureEndToEnd(b: Bench, child: ChildApp, token: string): Promise<EndToEnd> {
+async function measureEndToEnd(b: Bench, child: ChildApp, token: string, prefix = 'E2E-', startMs?: number): Promise<EndToEnd> {
   const { args } = b;
   const fleet = new Fleet({ sensors: args.sensors, meters: 0, seed: 11 });
   const perSensor = Math.ceil(args.readings / args.sensors);
-  const messages = [...sensorMessages(fleet, args.readings, Date.now() - perSensor * 1000 - 60_000, 'E2E-')].map(({ key, value }) => ({ key, value }));
-  log('kafka end to end: producing...');
+  const start = startMs ?? Date.now() - perSensor * 1000 - 60_000;
+  const messages = [...sensorMessages(fleet, args.readings, start, prefix)].map(({ key, value }) => ({ key, value }));
+  log(`kafka end to end (${prefix}): producing...`);
   const t0 = performance.now();
   await produceAll(b.producer, b.topic, messages);
   const produced = performance.now();
@@ -280,7 +337,7 @@ async function measureEndToEnd(b: Bench, child: ChildApp, token: string): Promis
   const committedAt = performance.now();
   while ((await backlogRows(child, token)) !== 0) await sleep(100);
   const elapsed = (performance.now() - t0) / 1000;
-  const pgRows = (await b.pg.query("SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE 'E2E-%'")).rows[0].n as number;
+  const pgRows = (await b.pg.query('SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE $1', [`${prefix}%`])).rows[0].n as number;
   log(`  committed after ${((committedAt - t0) / 1000).toFixed(1)} s, backlog empty after ${elapsed.toFixed(1)} s; PostgreSQL rows ${pgRows}`);
   return { rate: args.readings / elapsed, pgRows, fleet };
 }
@@ -438,6 +495,13 @@ async function main(): Promise<void> {
     const rate = e2e.rate / 2;
     const latency = await measureLatency(b, rate);
     await printReport(args, ceiling, e2e, cassandraRows, rate, latency, child.memory().peakMb);
+    if (args.rules > 0) {
+      const side = await measureRulesSideBySide(b, child, token);
+      process.stdout.write(`\nalarm rules side by side (same app, ${args.readings} readings each, readings after the rules' creation):\n`);
+      process.stdout.write(`end-to-end ingest without enabled rules, readings/s  ${side.without.toFixed(0)}\n`);
+      process.stdout.write(`end-to-end ingest with ${args.rules} enabled rules, readings/s  ${side.with.toFixed(0)}\n`);
+      process.stdout.write(`  with / without  ${(side.with / side.without).toFixed(3)}\n`);
+    }
     if (args.soak > 0) {
       const curve = await soak(b, child, e2e.rate * 0.8, args.soak);
       process.stdout.write(`\nsoak at ${(e2e.rate * 0.8).toFixed(0)} readings/s (80 % of the end-to-end rate), RSS every 10 s:\n`);

@@ -9,6 +9,8 @@ import { MongoHealthIndicator, MongoModule } from '@smartgrid/mongo';
 import { MetricsModule } from '@smartgrid/observability';
 import { PostgresHealthIndicator, PostgresModule } from '@smartgrid/postgres';
 import { CustomersModule } from './customers/customers.module';
+import { EventsFeatureModule } from './events/events-feature.module';
+import { gridEvents } from './events/events.wiring';
 import { IngestModule } from './ingest/ingest.module';
 import { MetersModule } from './meters/meters.module';
 import { DataProcessingMetricsModule } from './metrics/metrics.module';
@@ -22,6 +24,8 @@ const topics = [TOPICS.sensorData, TOPICS.meterReadings, TOPICS.auditEvents, TOP
 /** Feature modules (HTTP and Kafka controllers, services). */
 const featureModules: Array<Type | DynamicModule> = [
   hybridStorage(),
+  // Alarm rules, evaluation on ingest, event history, alarm lifecycle (global services).
+  gridEvents(),
   // Bearer tokens from user-management on every /api route; validation pipe and error bodies.
   AuthModule.forRootAsync(),
   // Revoked tokens (disabled, demoted, logged out) refused within seconds of the change.
@@ -33,14 +37,16 @@ const featureModules: Array<Type | DynamicModule> = [
   MetersModule,
   CustomersModule,
   StorageModule,
+  EventsFeatureModule,
 ];
 
 /**
  * Readiness: the instance can serve and durably accept work while either time-series store
  * and Kafka answer; with one store down it is `degraded` (the other carries writes, with a
- * backlog) rather than out of service. MongoDB holds only device metadata documents: without
- * it the instance is `degraded` (metadata routes answer 503, reported changes wait in the
- * registry's inbox), never out of service.
+ * backlog) rather than out of service. MongoDB holds device metadata documents and one of the
+ * two event histories: without it the instance is `degraded` (metadata routes answer 503,
+ * reported changes wait in the registry's inbox, events wait in the delivery backlog), never
+ * out of service.
  */
 const health = HealthModule.forApp({
   probes: [
@@ -71,7 +77,7 @@ export class AppModule {
         // (with a backlog) and connects in the background (readiness says `degraded`).
         PostgresModule.forRootAsync({ migrations: postgresMigrations, grants: postgresGrants, connect: 'background' }),
         CassandraModule.forRootAsync({ migrations: cqlMigrations, connect: 'background' }),
-        // Device metadata documents only (the registry): start without it, connect when it answers.
+        // Device metadata (the registry), event history and alarm state: start without it, connect when it answers.
         MongoModule.forRootAsync({ connectInBackground: true }),
         KafkaModule.forRootAsync({ topics }),
         health,

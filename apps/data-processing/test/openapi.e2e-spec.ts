@@ -237,6 +237,64 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
     await expectStatus(200, 'delete', '/api/customers/C-OA-4', { token: operator });
   });
 
+  it('events: alarm rules, alarms with ack and clear, the event history and power quality answer as documented', async () => {
+    const { viewer, operator } = h.tokens;
+    const expectStatus = async (status: number, ...args: Parameters<typeof call>) => {
+      const res = await call(...args);
+      expect(res.status).toBe(status);
+      return res;
+    };
+    const rules = await expectStatus(200, 'get', '/api/alarm-rules', { token: viewer });
+    expect(rules.body.rules.length).toBeGreaterThanOrEqual(2);
+    await expectStatus(401, 'get', '/api/alarm-rules');
+    const rule = { name: 'OpenAPI', selector: { sensorIds: ['S-OA-EV'] }, condition: { op: 'above', threshold: 250, minDurationSeconds: 0 }, severity: 'minor' };
+    const created = await expectStatus(201, 'post', '/api/alarm-rules', { token: operator, body: rule });
+    await expectStatus(400, 'post', '/api/alarm-rules', { token: operator, body: { ...rule, clear: { threshold: 251, minDurationSeconds: 0 } } });
+    await expectStatus(403, 'post', '/api/alarm-rules', { token: viewer, body: rule });
+    const ruleUrl = `/api/alarm-rules/${created.body.id as string}`;
+    await expectStatus(200, 'patch', ruleUrl, { token: operator, body: { clear: { threshold: 245, minDurationSeconds: 0 } } });
+    await expectStatus(404, 'patch', '/api/alarm-rules/00000000-0000-4000-8000-000000000000', { token: operator, body: { name: 'x' } });
+    await expectStatus(400, 'patch', '/api/alarm-rules/not-a-uuid', { token: operator, body: { name: 'x' } });
+
+    // Readings after the rule's creation (it judges readings from then on): raised at once, and
+    // above the clear threshold (245 V) after, so the alarm stays active for the operator.
+    const t = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+    await h.produce(
+      'sensor-data',
+      [[0, 255], [10, 252], [20, 251]].map(([s, v]) => ({ key: 'S-OA-EV', value: json(sensorMessage('S-OA-EV', new Date(t + s! * 1000).toISOString(), v!)) })),
+    );
+    await waitFor(
+      async () => (await request(h.baseUrl).get('/api/alarms').query({ source_id: 'S-OA-EV' }).set('Authorization', `Bearer ${viewer}`)).body.alarms?.length === 1,
+      60_000,
+      250,
+      'alarm raised',
+    );
+    const alarms = await expectStatus(200, 'get', '/api/alarms', { token: viewer, query: { source_id: 'S-OA-EV', limit: '10' } });
+    await expectStatus(400, 'get', '/api/alarms', { token: viewer, query: { status: 'open' } });
+    const alarmUrl = `/api/alarms/${alarms.body.alarms[0].alarmId as string}`;
+    const ack = await expectStatus(200, 'post', `${alarmUrl}/ack`, { token: operator, body: { note: 'seen' } });
+    expect(ack.body.event.type).toBe('alarm.acknowledged');
+    await expectStatus(409, 'post', `${alarmUrl}/ack`, { token: operator, body: {} });
+    await expectStatus(403, 'post', `${alarmUrl}/clear`, { token: viewer, body: {} });
+    await expectStatus(200, 'post', `${alarmUrl}/clear`, { token: operator, body: {} });
+    await expectStatus(409, 'post', `${alarmUrl}/clear`, { token: operator, body: {} });
+    const window = { from: new Date(t - 3_600_000).toISOString(), to: new Date(t + 3_600_000).toISOString() };
+    const events = await expectStatus(200, 'get', '/api/events', { token: viewer, query: { source_id: 'S-OA-EV', ...window } });
+    expect(events.body.events.length).toBeGreaterThanOrEqual(2);
+    await expectStatus(200, 'get', '/api/events', { token: viewer, query: { type: 'alarm.raised', ...window } });
+    await expectStatus(400, 'get', '/api/events', { token: viewer, query: { type: 'alarm.exploded' } });
+
+    const week = `${new Date(base).getUTCFullYear()}-W01`;
+    const pq = await expectStatus(200, 'get', '/api/sensors/S-OA-1/power-quality', { token: viewer, query: { week } });
+    expect(pq.body).toMatchObject({ sensorType: 'voltage', intervalSeconds: 600 });
+    await expectStatus(200, 'get', '/api/sensors/S-OA-1/power-quality', { token: viewer, query: { year: String(new Date(base).getUTCFullYear()) } });
+    await expectStatus(400, 'get', '/api/sensors/S-OA-1/power-quality', { token: viewer, query: { week: '2026-W99' } });
+    await expectStatus(404, 'get', '/api/sensors/S-OA-NONE/power-quality', { token: viewer, query: { week } });
+
+    await expectStatus(200, 'delete', ruleUrl, { token: operator });
+    await expectStatus(404, 'delete', ruleUrl, { token: operator });
+  });
+
   it('has checked a success and an error answer of every documented route', () => {
     expect(contract.coverageGaps(seen)).toEqual([]);
   });

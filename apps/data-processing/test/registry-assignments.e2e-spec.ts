@@ -111,15 +111,33 @@ describe('meter assignments and consumption by assignment (real servers)', () =>
       expect(seen).toEqual([
         {
           key: 'M-A',
-          event_id: 'customer-mismatch:M-A:C-A:C-B',
+          // A time-based UUID derived from the registry's id (the events lib keys every grid event so).
+          event_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
           source_id: 'M-A',
           type: 'meter.customer_mismatch',
           severity: 'warning',
           status: 'raised',
           timestamp: '2026-02-03T06:00:00.000Z',
-          details: { meterId: 'M-A', readingCustomerId: 'C-A', registryCustomerId: 'C-B', firstReadingAt: '2026-02-03T06:00:00.000Z', readings: 2 },
+          details: {
+            meterId: 'M-A',
+            readingCustomerId: 'C-A',
+            registryCustomerId: 'C-B',
+            firstReadingAt: '2026-02-03T06:00:00.000Z',
+            readings: 2,
+            registryEventId: 'customer-mismatch:M-A:C-A:C-B',
+            source_kind: 'meter',
+          },
         },
       ]);
+      // The same event in the event history (MongoDB across sources, Cassandra for the meter).
+      const history = await waitFor(async () => {
+        const r = await request(h.baseUrl)
+          .get('/api/events')
+          .query({ source_id: 'M-A', type: 'meter.customer_mismatch', from: '2026-02-01T00:00:00Z', to: '2026-02-28T00:00:00Z' })
+          .set(as('viewer'));
+        return r.status === 200 && r.body.events.length === 1 ? r.body : undefined;
+      }, 30_000, 250, 'mismatch in the event history');
+      expect(history.events[0]).toMatchObject({ eventId: (seen[0] as { event_id: string }).event_id, sourceKind: 'meter', source: 'cassandra' });
       const meter = await request(h.baseUrl).get('/api/meters/M-A').set(as('viewer')).expect(200);
       expect(meter.body.customerMismatches).toEqual([
         { readingCustomerId: 'C-A', registryCustomerId: 'C-B', firstReadingAt: '2026-02-03T06:00:00.000Z', lastReadingAt: '2026-02-03T12:00:00.000Z', readings: 2 },

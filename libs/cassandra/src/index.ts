@@ -9,3 +9,4 @@ export { assertCassandraReady, CassandraConnection, closeReplacedHostPools, ensu
 export * from './timeseries';
 export { exportKeyspace, fileSha256, importKeyspace, nonEmptyTables, truncateKeyspace } from './backup/keyspace.export';
 export type { ExportedTable } from './backup/keyspace.export';
+export * from './events';

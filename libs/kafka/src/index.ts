@@ -5,6 +5,7 @@ export { AuditEventsPublisher } from './audit-events.publisher';
 export type { AuditEventInput } from './audit-events.publisher';
 export { GridEventsPublisher } from './grid-events.publisher';
 export type { GridEventInput } from './grid-events.publisher';
+export { gridEventMessage, KafkaGridEventsSink } from './grid-events.sink';
 export type { DeadLetterSource } from './dead-letter.publisher';
 export { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_PRODUCER } from './kafka.constants';
 export { buildKafkaJsConfig } from './kafka.options';

@@ -7,3 +7,4 @@ export * from './metadata';
 export * from './registry';
 export { exportMongoDatabase, importMongoDatabase, mongoCounts, nonEmptyCollections } from './backup/database.export';
 export type { ExportedCollection } from './backup/database.export';
+export * from './events';

@@ -15,3 +15,4 @@ export * from './aggregates';
 export * from './registry';
 export { dumpPostgres, postgresCounts, postgresTableCount, restorePostgres } from './backup/postgres.backup';
 export type { PostgresTarget, TableCounts } from './backup/postgres.backup';
+export * from './events';

@@ -19,7 +19,7 @@ import {
   SensorReading,
   StorageSyncService,
 } from '@smartgrid/hybrid-storage';
-import { MongoMetadataModule, MongoModule, MongoSensorMetadataStore } from '@smartgrid/mongo';
+import { MongoEventsModule, MongoMetadataModule, MongoModule, MongoSensorMetadataStore } from '@smartgrid/mongo';
 import {
   foundationMigrations,
   PostgresBacklogStore,
@@ -65,7 +65,7 @@ export async function startHarness(settings: HybridStorageSettingsOverrides = {}
         CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
         MongoModule.forRootAsync(),
         HybridStorageModule.forRootAsync({
-          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule],
+          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule, MongoEventsModule],
           stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
           backlogs: [PostgresBacklogStore, CassandraBacklogStore],
           quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],

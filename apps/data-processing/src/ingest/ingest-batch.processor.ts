@@ -45,6 +45,8 @@ export interface BatchOutcome {
    * dead-letters a message twice.
    */
   deadLetters: SideOutput[];
+  /** The readings stored, with the offsets they came from (for evaluation on ingest). */
+  accepted: { reading: SensorReading | MeterReading; offset: string }[];
 }
 
 interface Source {
@@ -122,7 +124,7 @@ export class IngestBatchProcessor {
         this.logger.warn(
           `${source.topic}[${source.partition}] ${valid.length} readings not durable in any store (attempt ${attempts}): ${messageOf(err)}; retrying in ${delay} ms`,
         );
-        if (!(await this.pause(delay, control))) return { completed: false, stored: 0, rejected: 0, attempts, deadLetters: [] };
+        if (!(await this.pause(delay, control))) return { completed: false, stored: 0, rejected: 0, attempts, deadLetters: [], accepted: [] };
       }
     }
     for (const r of refused) this.metrics.rejected.inc({ topic: source.label, reason: r.rejection.code });
@@ -150,7 +152,7 @@ export class IngestBatchProcessor {
               ),
             },
           ];
-    return { completed: true, stored: valid.length, rejected: refused.length, attempts, deadLetters };
+    return { completed: true, stored: valid.length, rejected: refused.length, attempts, deadLetters, accepted: valid.map((v) => ({ reading: v.reading, offset: v.message.offset })) };
   }
 
   /** Moves the messages of readings that no store would take into `refused`; returns the rest. */

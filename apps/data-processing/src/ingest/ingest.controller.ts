@@ -1,10 +1,13 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { KafkaBatch, KafkaBatchResult } from '@smartgrid/kafka';
-import { TOPICS } from '@smartgrid/kafka';
+import { kafkaConfig } from '@smartgrid/config';
+import { EventEvaluationService, GridEvent } from '@smartgrid/events';
+import { messageOf, MeterReading, SensorReading } from '@smartgrid/hybrid-storage';
+import type { KafkaBatch, KafkaBatchResult, SideOutput } from '@smartgrid/kafka';
+import { gridEventMessage, prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { IngestMetrics } from '../metrics/ingest.metrics';
-import { IngestBatchProcessor, IngestKind } from './ingest-batch.processor';
-
+import { BatchOutcome, IngestBatchProcessor, IngestKind } from './ingest-batch.processor';
 
 /**
  * Kafka ingest of `sensor-data` and `meter-readings` on the Nest Kafka transport in batch mode
@@ -18,13 +21,25 @@ import { IngestBatchProcessor, IngestKind } from './ingest-batch.processor';
  * shutdown, rebalance) nothing is committed and the batch is fetched again: redelivery is safe
  * because every write is idempotent on (id, timestamp). A thrown error (a bug, not bad input:
  * the decoder never throws) also leaves the batch uncommitted.
+ *
+ * Once stored, the batch's readings are evaluated (alarm rules, meter checks; see
+ * EventEvaluationService): the grid events they raise are recorded in PostgreSQL first and
+ * produced on `grid-events` in the same transaction as the dead letters and the commit, so a
+ * batch delivered again publishes nothing twice.
  */
 @Controller()
 export class IngestController {
+  private readonly logger = new Logger('Ingest');
+  private readonly gridEventsTopic: string;
+
   constructor(
     private readonly processor: IngestBatchProcessor,
     private readonly metrics: IngestMetrics,
-  ) {}
+    private readonly evaluation: EventEvaluationService,
+    @Inject(kafkaConfig.KEY) kafka: ConfigType<typeof kafkaConfig>,
+  ) {
+    this.gridEventsTopic = prefixedTopic(kafka.topicPrefix, TOPICS.gridEvents);
+  }
 
   @EventPattern(TOPICS.sensorData)
   onSensorData(@Payload() batch: KafkaBatch): Promise<KafkaBatchResult> {
@@ -47,7 +62,28 @@ export class IngestController {
     if (!outcome.completed) return { completed: false };
     this.metrics.consumerLag.set({ topic: batch.logicalTopic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     this.metrics.batchDuration.observe({ topic: batch.logicalTopic }, (performance.now() - started) / 1000);
-    // The dead letters are produced in one transaction with the offset commit.
-    return { completed: true, produce: outcome.deadLetters };
+    const events = await this.evaluate(kind, batch, outcome);
+    const produce: SideOutput[] = [...outcome.deadLetters];
+    if (events.length > 0) produce.push({ topic: this.gridEventsTopic, messages: events.map(gridEventMessage) });
+    // The dead letters and grid events are produced in one transaction with the offset commit;
+    // once it committed, the events are marked published (a re-read of these offsets after an
+    // offset reset must not publish them again, while an aborted attempt's events are re-published).
+    if (events.length === 0) return { completed: true, produce };
+    return { completed: true, produce, afterCommit: () => this.evaluation.published(events) };
+  }
+
+  /** Never fails the batch: what evaluation could not do is caught up later (see EventEvaluationService). */
+  private async evaluate(kind: IngestKind, batch: KafkaBatch, outcome: BatchOutcome): Promise<GridEvent[]> {
+    const first = batch.messages[0]?.offset;
+    if (first === undefined || outcome.accepted.length === 0) return [];
+    const trigger = { topic: batch.topic, partition: batch.partition, firstOffset: first, lastOffset: batch.lastOffset };
+    try {
+      return kind === 'sensor'
+        ? await this.evaluation.evaluateSensors(trigger, outcome.accepted as { reading: SensorReading; offset: string }[])
+        : await this.evaluation.evaluateMeters(trigger, outcome.accepted as { reading: MeterReading; offset: string }[]);
+    } catch (err) {
+      this.logger.error(`${batch.topic}[${batch.partition}] evaluation failed (state rebuilt on the next batch): ${messageOf(err)}`);
+      return [];
+    }
   }
 }

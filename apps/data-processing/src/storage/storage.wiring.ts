@@ -5,12 +5,15 @@ import {
   CassandraTimeSeriesStore,
   CassandraTimeseriesModule,
   CqlMigration,
+  eventsCqlMigrations,
   timeseriesCqlMigrations,
 } from '@smartgrid/cassandra';
 import { HybridStorageModule, HybridStorageSettingsOverrides } from '@smartgrid/hybrid-storage';
 import {
   aggregatesGrants,
   aggregatesMigrations,
+  eventsGrants,
+  eventsMigrations,
   foundationMigrations,
   PostgresGrants,
   PostgresBacklogStore,
@@ -26,12 +29,12 @@ import {
 // apply the same schema and bind the same adapters.
 
 /** PostgreSQL migrations, from the libs that own the tables this app uses. */
-export const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations];
+export const postgresMigrations: Function[] = [...foundationMigrations, ...timeseriesMigrations, ...aggregatesMigrations, ...eventsMigrations];
 /** What this app's PostgreSQL role may do on those tables (nothing on users or the audit log). */
-export const postgresGrants: PostgresGrants[] = [...timeseriesGrants, ...registryGrants, ...aggregatesGrants];
+export const postgresGrants: PostgresGrants[] = [...timeseriesGrants, ...registryGrants, ...aggregatesGrants, ...eventsGrants];
 
 /** Cassandra CQL migrations (versions unique across all arrays). */
-export const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations];
+export const cqlMigrations: CqlMigration[] = [...timeseriesCqlMigrations, ...eventsCqlMigrations];
 
 /**
  * Time series in PostgreSQL and Cassandra behind HybridStorageService (global); each store

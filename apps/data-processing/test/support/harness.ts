@@ -29,6 +29,8 @@ export interface Harness {
   storage: HybridStorageService;
   /** Readings of these sensors in [from, to) as one store returns them through the API; -1 when it cannot answer. */
   countReadings(ids: readonly string[], source: 'postgres' | 'cassandra', from: Date, to: Date): Promise<number>;
+  /** Stops the app and starts a new instance on the same database, keyspace and topics (`app`, `baseUrl`, `storage` then name it); `beforeStart` runs in between. */
+  restart(beforeStart?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,8 +56,9 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
     // Connects on first use: a test may have stopped PostgreSQL before the app started.
     const admin = adminPool(stack.env.POSTGRES_DB);
     const prefix = stack.env.KAFKA_TOPIC_PREFIX;
-    const theApp = app;
-    return {
+    let theApp = app;
+    let current = `http://127.0.0.1:${port}`;
+    const h: Harness = {
       stack,
       app,
       baseUrl: `http://127.0.0.1:${port}`,
@@ -71,7 +74,7 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
       countReadings: async (ids, source, from, to) => {
         let n = 0;
         for (const id of ids) {
-          const res = await request(`http://127.0.0.1:${port}`)
+          const res = await request(current)
             .get(`/api/sensors/${encodeURIComponent(id)}/readings`)
             .query({ source, from: from.toISOString(), to: to.toISOString(), limit: 10_000 })
             .set('Authorization', `Bearer ${await mint(Role.Viewer)}`);
@@ -80,6 +83,15 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
         }
         return n;
       },
+      restart: async (beforeStart) => {
+        await theApp.close();
+        await beforeStart?.();
+        theApp = await createApp({ env: stack.env, logger: ['error', 'warn'] });
+        const newPort = await startApp(theApp, 0);
+        await whenIngestAssigned(theApp, 120_000);
+        current = `http://127.0.0.1:${newPort}`;
+        Object.assign(h, { app: theApp, baseUrl: current, storage: theApp.get(HybridStorageService) });
+      },
       close: async () => {
         await producer.disconnect().catch(() => undefined);
         await admin.end().catch(() => undefined);
@@ -87,6 +99,7 @@ export async function startHarness(overrides: Record<string, string> = {}, befor
         await stack.cleanup();
       },
     };
+    return h;
   } catch (err) {
     await app?.close().catch(() => undefined);
     await stack.cleanup().catch(() => undefined);

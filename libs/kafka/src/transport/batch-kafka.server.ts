@@ -42,6 +42,12 @@ export interface KafkaBatchResult {
    * whose commit did not happen produced none (read_committed consumers see neither).
    */
   produce?: SideOutput[];
+  /**
+   * Called once the side outputs and the offset are known committed (not when the partition
+   * was lost first): lets a handler note that what it produced is out for good. Errors are
+   * logged, never retried.
+   */
+  afterCommit?: () => Promise<void>;
 }
 
 export interface BatchModeOptions {
@@ -228,7 +234,10 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
       resolveOffset(last.offset);
       const sideOutputs = (outcome.produce ?? []).filter((o) => o.messages.length > 0);
       if (sideOutputs.length > 0) {
-        await this.commitWithSideOutputs(batch.topic, batch.partition, batch.lastOffset(), sideOutputs, kafkaBatch);
+        const committed = await this.commitWithSideOutputs(batch.topic, batch.partition, batch.lastOffset(), sideOutputs, kafkaBatch);
+        if (committed && outcome.afterCommit) {
+          await outcome.afterCommit().catch((err: unknown) => this.logger.warn(`${batch.topic}[${batch.partition}] after-commit step failed: ${messageOf(err)}`));
+        }
         return;
       }
     } else {
@@ -253,11 +262,11 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
    * committed, exactly once, while this consumer owns the partition; if it loses it, the
    * batch is redelivered to the new owner.
    */
-  private async commitWithSideOutputs(topic: string, partition: number, lastOffset: string, outputs: SideOutput[], batch: KafkaBatch): Promise<void> {
+  private async commitWithSideOutputs(topic: string, partition: number, lastOffset: string, outputs: SideOutput[], batch: KafkaBatch): Promise<boolean> {
     const next = (BigInt(lastOffset) + 1n).toString();
     for (let attempt = 1; batch.shouldContinue(); attempt++) {
       try {
-        if (attempt > 1 && (await this.committedAtLeast(topic, partition, next))) return;
+        if (attempt > 1 && (await this.committedAtLeast(topic, partition, next))) return true;
         await this.inTransaction(async (producer) => {
           const txn = await producer.transaction();
           try {
@@ -271,7 +280,7 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
             throw err;
           }
         });
-        return;
+        return true;
       } catch (err) {
         await this.resetTxnProducer();
         const delay = Math.min(MAX_TXN_RETRY_MS, 250 * 2 ** Math.min(attempt - 1, 10));
@@ -282,6 +291,7 @@ export class BatchKafkaServer extends PrefixedKafkaServer {
         await sleep(delay);
       }
     }
+    return false;
   }
 
   /** Whether the group's committed offset for the partition has reached `offset` (a transaction did commit). */

@@ -1,22 +1,19 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EventHistoryRepository } from './event-history.repository';
-import { EVENT_HISTORY_MODEL, EventHistorySchema } from './event-history.schema';
 import { MongoSensorMetadataStore } from './mongo-sensor-metadata.store';
 import { SENSOR_METADATA_MODEL, SensorMetadataSchema } from './sensor-metadata.schema';
 
 /**
- * sensor_metadata and event_history; their indexes are built when the module starts.
+ * sensor_metadata; its indexes are built when the module starts (event_history: MongoEventsModule).
  * Needs MongoModule.forRootAsync in the app.
  */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: SENSOR_METADATA_MODEL, schema: SensorMetadataSchema },
-      { name: EVENT_HISTORY_MODEL, schema: EventHistorySchema },
     ]),
   ],
-  providers: [MongoSensorMetadataStore, EventHistoryRepository],
-  exports: [MongoSensorMetadataStore, EventHistoryRepository],
+  providers: [MongoSensorMetadataStore],
+  exports: [MongoSensorMetadataStore],
 })
 export class MongoMetadataModule {}

@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEVERITIES, Severity } from '@smartgrid/events';
+import type { ConditionOp } from '@smartgrid/events';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+
+const MAX_DURATION = 7 * 86_400;
+const finite = { allowNaN: false, allowInfinity: false } as const;
+
+/** A string, finite number or boolean (what a metadata field is compared with). */
+function IsScalar(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isScalar',
+    validator: {
+      validate: (v: unknown) => (typeof v === 'string' && v.length <= 256) || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)),
+      defaultMessage: (a) => `${a?.property ?? 'value'} must be a string (up to 256 characters), a finite number or a boolean`,
+    },
+  });
+}
+
+export class RuleMetadataSelectorDto {
+  @ApiProperty({ description: 'Dotted path into the sensor metadata', example: 'feeder.id' })
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'path must be dotted field names (letters, digits, _ and -)' })
+  path!: string;
+
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], description: 'Value the field must equal (compared as text too)' })
+  @IsScalar()
+  value!: string | number | boolean;
+}
+
+export class RuleSelectorDto {
+  @ApiPropertyOptional({ description: 'sensor_type of the readings', example: 'voltage' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  sensorType?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Exactly these sensors (up to 1000)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @Length(1, 128, { each: true })
+  sensorIds?: string[];
+
+  @ApiPropertyOptional({ type: RuleMetadataSelectorDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleMetadataSelectorDto)
+  metadata?: RuleMetadataSelectorDto;
+}
+
+export class RaiseConditionDto {
+  @ApiProperty({ enum: ['above', 'below', 'outside'] })
+  @IsIn(['above', 'below', 'outside'])
+  op!: ConditionOp;
+
+  @ApiPropertyOptional({ description: 'For above / below' })
+  @IsOptional()
+  @IsNumber(finite)
+  threshold?: number;
+
+  @ApiPropertyOptional({ description: 'For outside: the band [low, high]' })
+  @IsOptional()
+  @IsNumber(finite)
+  low?: number;
+
+  @ApiPropertyOptional({ description: 'For outside' })
+  @IsOptional()
+  @IsNumber(finite)
+  high?: number;
+
+  @ApiProperty({ minimum: 0, maximum: MAX_DURATION, description: 'The condition must hold this long (0: the first reading raises)' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DURATION)
+  minDurationSeconds!: number;
+}
+
+export class ClearConditionDto {
+  @ApiPropertyOptional({ description: 'above: back below this (≤ the raise threshold); below: back above it (≥); default the raise threshold' })
+  @IsOptional()
+  @IsNumber(finite)
+  threshold?: number;
+
+  @ApiPropertyOptional({ description: 'outside: back inside [low, high], within the raise band' })
+  @IsOptional()
+  @IsNumber(finite)
+  low?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  high?: number;
+
+  @ApiProperty({ minimum: 0, maximum: MAX_DURATION })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DURATION)
+  minDurationSeconds!: number;
+}
+
+export class CreateAlarmRuleBody {
+  @ApiProperty({ example: 'Feeder 7 over-voltage' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiProperty({ type: RuleSelectorDto })
+  @ValidateNested()
+  @Type(() => RuleSelectorDto)
+  selector!: RuleSelectorDto;
+
+  @ApiProperty({ type: RaiseConditionDto })
+  @ValidateNested()
+  @Type(() => RaiseConditionDto)
+  condition!: RaiseConditionDto;
+
+  @ApiPropertyOptional({ type: ClearConditionDto, description: 'Default: the raise thresholds, held for 0 s' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClearConditionDto)
+  clear?: ClearConditionDto;
+
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES)
+  severity!: Severity;
+}
+
+export class PatchAlarmRuleBody {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: RuleSelectorDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleSelectorDto)
+  selector?: RuleSelectorDto;
+
+  @ApiPropertyOptional({ type: RaiseConditionDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RaiseConditionDto)
+  condition?: RaiseConditionDto;
+
+  @ApiPropertyOptional({ type: ClearConditionDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ClearConditionDto)
+  clear?: ClearConditionDto;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+}
+
+export class UuidParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'id must be a UUID' })
+  id!: string;
+}

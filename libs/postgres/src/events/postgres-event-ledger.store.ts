@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { eventFromJson } from '@smartgrid/events';
+import type { DeliveryTarget, DeliveryTargetStatus, EventLedger, EventOrigin, GridEvent, PendingDelivery } from '@smartgrid/events';
+import { DataSource } from 'typeorm';
+import { PostgresConnection } from '../postgres.connection';
+import { insertEvents } from './event-rows.util';
+
+interface DeliveryRow {
+  id: string;
+  target: DeliveryTarget;
+  payload: Record<string, unknown>;
+  attempts: number;
+  created_at: Date;
+}
+
+/**
+ * EventLedger over `grid_events` and `grid_event_deliveries`. Claims lease entries under
+ * FOR UPDATE SKIP LOCKED; `leased_until` doubles as the next attempt's time after a failure.
+ */
+@Injectable()
+export class PostgresEventLedger implements EventLedger {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: PostgresConnection,
+  ) {}
+
+  async record(events: readonly GridEvent[], origin: EventOrigin): Promise<GridEvent[]> {
+    if (events.length === 0) return [];
+    this.connection.assertReady();
+    const fresh = await this.dataSource.transaction((m) => insertEvents(m, events, origin));
+    return events.filter((e) => fresh.has(e.eventId));
+  }
+
+  async claim(target: DeliveryTarget, limit: number, leaseMs: number): Promise<PendingDelivery[]> {
+    this.connection.assertReady();
+    const rows: DeliveryRow[] = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT id FROM grid_event_deliveries
+          WHERE target = $1 AND state = 'pending' AND (leased_until IS NULL OR leased_until < now())
+          ORDER BY id
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE grid_event_deliveries d
+            SET leased_until = now() + make_interval(secs => $3::float8 / 1000)
+           FROM picked WHERE d.id = picked.id
+         RETURNING d.id, d.event_id, d.target, d.attempts, d.created_at
+       )
+       SELECT l.id, l.target, l.attempts, l.created_at, e.payload
+         FROM leased l JOIN grid_events e ON e.event_id = l.event_id
+        ORDER BY l.id`,
+      [target, limit, leaseMs],
+    );
+    return rows.map((r) => ({ id: String(r.id), target: r.target, event: eventFromJson(r.payload), attempts: r.attempts, createdAt: r.created_at }));
+  }
+
+  async complete(target: DeliveryTarget, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    this.connection.assertReady();
+    await this.dataSource.query("DELETE FROM grid_event_deliveries WHERE target = $1 AND event_id = ANY($2::uuid[]) AND state = 'pending'", [
+      target,
+      [...eventIds],
+    ]);
+  }
+
+  async release(d: PendingDelivery, outcome: { error: string; attempts: number; retryAt: Date | null }): Promise<void> {
+    await this.dataSource.query('UPDATE grid_event_deliveries SET leased_until = $2, last_error = $3, attempts = $4 WHERE id = $1', [
+      d.id,
+      outcome.retryAt?.toISOString() ?? null,
+      outcome.error.slice(0, 2000),
+      outcome.attempts,
+    ]);
+  }
+
+  async refuse(target: DeliveryTarget, eventIds: readonly string[], reason: string): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.dataSource.query(
+      "UPDATE grid_event_deliveries SET state = 'refused', last_error = $3, leased_until = NULL WHERE target = $1 AND event_id = ANY($2::uuid[])",
+      [target, [...eventIds], reason.slice(0, 2000)],
+    );
+  }
+
+  async status(): Promise<DeliveryTargetStatus[]> {
+    this.connection.assertReady();
+    const rows: { target: DeliveryTarget; pending: string; refused: string; oldest: Date | null }[] = await this.dataSource.query(
+      `SELECT target, count(*) FILTER (WHERE state = 'pending') AS pending, count(*) FILTER (WHERE state = 'refused') AS refused,
+              min(created_at) FILTER (WHERE state = 'pending') AS oldest
+         FROM grid_event_deliveries GROUP BY target`,
+    );
+    const by = new Map(rows.map((r) => [r.target, r]));
+    return (['cassandra', 'mongodb', 'kafka'] as const).map((t) => {
+      const r = by.get(t);
+      return { target: t, pending: Number(r?.pending ?? 0), refused: Number(r?.refused ?? 0), oldestPendingAt: r?.oldest ?? null };
+    });
+  }
+
+  async prune(before: Date): Promise<number> {
+    this.connection.assertReady();
+    // Only events every target has taken (no entry left, pending or refused).
+    // (A CTE so the driver hands back rows, not [rows, count] as for a bare DELETE.)
+    const rows: { n: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM grid_events e WHERE e.recorded_at < $1
+            AND NOT EXISTS (SELECT 1 FROM grid_event_deliveries d WHERE d.event_id = e.event_id)
+         RETURNING 1
+       )
+       SELECT count(*) AS n FROM gone`,
+      [before.toISOString()],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}
