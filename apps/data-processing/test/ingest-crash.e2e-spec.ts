@@ -22,7 +22,8 @@ describe('ingest crash between write and commit (child process, SIGKILL)', () =>
   let pg: Client;
   let token: string;
   let child: ChildApp | undefined;
-  const childEnv = (): Record<string, string> => ({ ...stack.env, LOG_LEVEL: 'warn', INGEST_MAX_WAIT_MS: '200', INGEST_PARTITIONS_CONCURRENTLY: '1' });
+  // A short group session: after each kill the restarted app gets the partition 6 s later, not 30.
+  const childEnv = (): Record<string, string> => ({ ...stack.env, LOG_LEVEL: 'warn', INGEST_MAX_WAIT_MS: '200', INGEST_PARTITIONS_CONCURRENTLY: '1', KAFKA_SESSION_TIMEOUT_MS: '6000' });
   const groupId = (): string => `${stack.env.KAFKA_TOPIC_PREFIX}smartgrid-data-processing`;
 
   beforeAll(async () => {

@@ -50,7 +50,7 @@ describe('signed audit checkpoints (real servers)', () => {
   });
   const verify = async () => (await api().get('/api/audit-logs/verify').expect(200)).body;
   const head = async () => (await h.pg.query('SELECT last_seq::int AS seq, last_hash AS hash FROM audit_chain_head')).rows[0] as { seq: number; hash: string };
-  const kafka = () => new Kafka(buildKafkaJsConfig({ brokers: h.stack.env.KAFKA_BROKERS.split(','), clientId: 'checkpoint-test', topicPrefix: h.stack.env.KAFKA_TOPIC_PREFIX, topicPartitions: 1 }));
+  const kafka = () => new Kafka(buildKafkaJsConfig({ brokers: h.stack.env.KAFKA_BROKERS.split(','), clientId: 'checkpoint-test', topicPrefix: h.stack.env.KAFKA_TOPIC_PREFIX, topicPartitions: 1, sessionTimeoutMs: 30_000 }));
 
   /** npm run audit:verify, as a verifier would run it (only the public key; no secret). */
   const offline = (args: string[], env: Record<string, string> = {}) => {

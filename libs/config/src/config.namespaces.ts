@@ -84,6 +84,8 @@ export const kafkaConfig = registerAs('kafka', () => ({
   clientId: str('KAFKA_CLIENT_ID', 'smartgrid'),
   topicPrefix: str('KAFKA_TOPIC_PREFIX'),
   topicPartitions: int('KAFKA_TOPIC_PARTITIONS', 3),
+  /** How long the group waits for a silent consumer before handing its partitions to another. */
+  sessionTimeoutMs: int('KAFKA_SESSION_TIMEOUT_MS', 30_000),
 }));
 
 export const authConfig = registerAs('auth', () => ({

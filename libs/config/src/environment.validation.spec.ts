@@ -49,6 +49,11 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('refuses a consumer session timeout the broker would refuse', () => {
+    expect(problemsOf({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '1000' })).toEqual(['KAFKA_SESSION_TIMEOUT_MS']);
+    expect(problemsOf({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '6000' })).toEqual([]);
+  });
+
   it('reports every bad variable at once', () => {
     expect(problemsOf({ ...valid, POSTGRES_PORT: '70000', USE_CASSANDRA: 'maybe', JWT_SECRET: 'short' }).sort()).toEqual(
       ['JWT_SECRET', 'POSTGRES_PORT', 'USE_CASSANDRA'],

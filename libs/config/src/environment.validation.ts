@@ -179,6 +179,10 @@ export class KafkaEnv {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   KAFKA_TOPIC_PARTITIONS?: number;
+
+  /** Consumer group session timeout; the broker accepts 6 s to 5 min by default. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(6000) @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS?: number;
 }
 
 export class AuthEnv {

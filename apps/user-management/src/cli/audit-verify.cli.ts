@@ -60,7 +60,7 @@ async function checkpointsFrom(args: VerifyArgs, dumpCheckpoints: AuditCheckpoin
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) throw new CliUsageError('--checkpoints kafka needs KAFKA_BROKERS');
   const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
-  const kafka = new Kafka(buildKafkaJsConfig({ brokers, clientId: 'smartgrid-audit-verify', topicPrefix: prefix, topicPartitions: 1 }));
+  const kafka = new Kafka(buildKafkaJsConfig({ brokers, clientId: 'smartgrid-audit-verify', topicPrefix: prefix, topicPartitions: 1, sessionTimeoutMs: 30_000 }));
   const { checkpoints, unreadable } = await readAuditCheckpoints(kafka, prefix);
   return { list: checkpoints, unreadable };
 }

@@ -34,8 +34,8 @@ export function kafkaTransportOptions(
     consumer: {
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: cfg.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(cfg.sessionTimeoutMs / 3)),
       retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 10 },
       ...overrides.consumer,
     },

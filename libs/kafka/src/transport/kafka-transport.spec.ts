@@ -7,7 +7,7 @@ import { BatchKafkaServer, KafkaBatch } from './batch-kafka.server';
 import { kafkaMicroserviceOptions, kafkaTransportOptions } from './kafka-transport.options';
 import { PrefixedKafkaServer } from './prefixed-kafka.server';
 
-const cfg: KafkaConfig = { brokers: ['127.0.0.1:9092'], clientId: 'sg', topicPrefix: 'run1.', topicPartitions: 3 };
+const cfg: KafkaConfig = { brokers: ['127.0.0.1:9092'], clientId: 'sg', topicPrefix: 'run1.', topicPartitions: 3, sessionTimeoutMs: 30_000 };
 
 describe('kafkaMicroserviceOptions', () => {
   it('consumes as the exact group id, from the earliest offset, with raw values and manual commits', () => {
@@ -19,6 +19,11 @@ describe('kafkaMicroserviceOptions', () => {
     expect(opts.run).toEqual({ autoCommit: false });
     expect(opts.parser).toEqual({ keepBinary: true });
     expect(kafkaTransportOptions(cfg, 'grp', { run: { autoCommit: true } }).run).toEqual({ autoCommit: true });
+  });
+
+  it('takes the group session timeout from KAFKA_SESSION_TIMEOUT_MS, heartbeats at most a third of it apart', () => {
+    expect(kafkaTransportOptions(cfg, 'grp').consumer).toMatchObject({ sessionTimeout: 30_000, heartbeatInterval: 3000 });
+    expect(kafkaTransportOptions({ ...cfg, sessionTimeoutMs: 6000 }, 'grp').consumer).toMatchObject({ sessionTimeout: 6000, heartbeatInterval: 2000 });
   });
 
   it('registers string patterns under the prefixed topic name', () => {
