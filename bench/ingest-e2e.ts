@@ -20,6 +20,9 @@
  *    by type (thresholds and durations an operator would set, hysteresis included), readings
  *    timestamped after the rules were created so every rule judges every reading; prints both
  *    rates and their ratio.
+ * 6. Where the CPU went: core-ms per 1,000 readings of each local server, the app and the
+ *    producer (from /proc, whole process trees) in the ceiling run and end to end, and the rate
+ *    the machine's cores would allow at that cost — what bounds the rate on this machine.
  * Prints the app's peak RSS (VmHWM of the child process); `--built 1` measures the built app
  * as operators start it (infra/runtime/start-app.sh, heap bounded by MAX_HEAP_MB), and
  * `--soak 600` then produces at 80 % of the measured rate for ten minutes, printing the RSS
@@ -32,6 +35,8 @@ import { prefixedTopic } from '@smartgrid/kafka';
 import { setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client as CassandraClient, types as cqlTypes } from 'cassandra-driver';
 import { readFileSync } from 'fs';
+import { cpus } from 'os';
+import { resolve } from 'path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createApp } from '../apps/data-processing/src/data-processing.app';
@@ -39,10 +44,12 @@ import { Fleet } from '../apps/data-processing/src/feed/fleet.simulator';
 import { ingestGroupId } from '../apps/data-processing/src/ingest/ingest.settings';
 import { startChildApp } from '../apps/data-processing/test/support/child-app';
 import { BuiltApp, freePort } from '../test/support/built-app';
+import { CpuSplit, localServerPids } from './support/process-cpu';
 
 /** The consuming app under measurement: from the sources (TypeScript loader) or built. */
 interface ChildApp {
   baseUrl: string;
+  pid: number | undefined;
   /** VmRSS and VmHWM of its process, MiB. */
   memory(): { rssMb: number; peakMb: number };
   stop(): Promise<void>;
@@ -97,7 +104,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: number; naive: number }> {
+/** Core-ms spent per named process over a measured stretch, and the readings it handled. */
+interface CpuUse {
+  ms: Record<string, number>;
+  readings: number;
+}
+
+async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: number; naive: number; cpu: CpuUse }> {
   const app = await createApp({ env: { ...stack.env, INGEST_ENABLED: 'false' }, logger: ['error'] });
   await app.init();
   try {
@@ -115,6 +128,7 @@ async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: num
     // Warm-up (sensor rows, partitions, prepared statements, JIT), not timed.
     const warm = [...sensorMessages(fleet, 10_000, start - 3_600_000, 'CEIL-')].map((m) => m.reading);
     for (let i = 0; i < warm.length; i += 5000) await storage.storeSensorDataBatch(warm.slice(i, i + 5000));
+    const split = new CpuSplit({ ...serverTrees(), 'storage path (in the bench process)': { pid: process.pid, tree: false } });
     const t0 = performance.now();
     await Promise.all(
       streams.map(async (batches) => {
@@ -125,6 +139,7 @@ async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: num
       }),
     );
     const bulk = all.length / ((performance.now() - t0) / 1000);
+    const cpu = { ms: split.stop(), readings: all.length };
     log(`storage bulk ceiling: ${all.length} readings, ${bulk.toFixed(0)} readings/s`);
 
     const naiveReadings = [...sensorMessages(fleet, args.naiveReadings, start, 'NAIVE-')].map((m) => m.reading);
@@ -132,7 +147,7 @@ async function storageCeiling(stack: TestStack, args: Args): Promise<{ bulk: num
     for (const r of naiveReadings) await storage.storeSensorData(r);
     const naive = naiveReadings.length / ((performance.now() - t1) / 1000);
     log(`naive per-message path: ${naiveReadings.length} readings, ${naive.toFixed(0)} readings/s`);
-    return { bulk, naive };
+    return { bulk, naive, cpu };
   } finally {
     await app.close();
   }
@@ -164,6 +179,10 @@ async function allCommitted(kafka: Kafka, groupId: string, topic: string): Promi
   }
 }
 
+function serverTrees(): Record<string, { pid: number; tree: boolean }> {
+  return Object.fromEntries(Object.entries(localServerPids(resolve(__dirname, '..'))).map(([name, pid]) => [name, { pid, tree: true }]));
+}
+
 function memoryOf(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
@@ -183,6 +202,7 @@ interface Bench {
 
 interface EndToEnd {
   rate: number;
+  cpu: CpuUse;
   pgRows: number;
   /** The sensors the readings came from. */
   fleet: Fleet;
@@ -228,6 +248,7 @@ async function startConsumingApp(b: Bench): Promise<ChildApp> {
     const c = await startChildApp(env);
     child = {
       baseUrl: c.baseUrl,
+      pid: c.proc.pid,
       memory: () => memoryOf(c.proc.pid!),
       stop: async () => {
         c.proc.kill('SIGTERM');
@@ -329,6 +350,7 @@ async function measureEndToEnd(b: Bench, child: ChildApp, token: string, prefix 
   const start = startMs ?? Date.now() - perSensor * 1000 - 60_000;
   const messages = [...sensorMessages(fleet, args.readings, start, prefix)].map(({ key, value }) => ({ key, value }));
   log(`kafka end to end (${prefix}): producing...`);
+  const split = new CpuSplit({ ...serverTrees(), 'data-processing app': { pid: child.pid!, tree: true }, 'producer (the bench process)': { pid: process.pid, tree: false } });
   const t0 = performance.now();
   await produceAll(b.producer, b.topic, messages);
   const produced = performance.now();
@@ -337,9 +359,10 @@ async function measureEndToEnd(b: Bench, child: ChildApp, token: string, prefix 
   const committedAt = performance.now();
   while ((await backlogRows(child, token)) !== 0) await sleep(100);
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = { ms: split.stop(), readings: args.readings };
   const pgRows = (await b.pg.query('SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE $1', [`${prefix}%`])).rows[0].n as number;
   log(`  committed after ${((committedAt - t0) / 1000).toFixed(1)} s, backlog empty after ${elapsed.toFixed(1)} s; PostgreSQL rows ${pgRows}`);
-  return { rate: args.readings / elapsed, pgRows, fleet };
+  return { rate: args.readings / elapsed, cpu, pgRows, fleet };
 }
 
 /** Cassandra rows of the end-to-end run, counted through the app (one query per sensor). */
@@ -466,12 +489,32 @@ async function printReport(args: Args, ceiling: { bulk: number; naive: number },
     [`app peak RSS MB (${args.built ? 'built app, start-app.sh heap bound' : 'from sources, TypeScript loader'})`, rssMb.toFixed(0)],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
-  process.stdout.write(`\ningest-e2e (${(await import('os')).cpus().length} cores, all servers local)\n`);
+  process.stdout.write(`\ningest-e2e (${cpus().length} cores, all servers local)\n`);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
   if (e2e.pgRows !== args.readings || cassandraRows !== args.readings) {
     process.stdout.write('WARNING: row counts differ from the readings produced\n');
     process.exitCode = 1;
   }
+}
+
+/**
+ * Where the cores went: core-ms per 1,000 readings for each server and the Node side, in the
+ * ceiling run and end to end, and the rate the machine's cores allow at that cost (all cores
+ * busy with nothing else).
+ */
+function printCpuSplit(ceiling: CpuUse, e2e: CpuUse): void {
+  const cores = cpus().length;
+  const per1000 = (u: CpuUse, name: string): string => (name in u.ms ? ((u.ms[name]! * 1000) / u.readings).toFixed(0) : '-');
+  const total = (u: CpuUse): number => (Object.values(u.ms).reduce((a, b) => a + b, 0) * 1000) / u.readings;
+  const names = [...new Set([...Object.keys(ceiling.ms), ...Object.keys(e2e.ms)])];
+  const rows: [string, string, string][] = [
+    ...names.map((n): [string, string, string] => [n, per1000(ceiling, n), per1000(e2e, n)]),
+    ['total', total(ceiling).toFixed(0), total(e2e).toFixed(0)],
+    [`readings/s ${cores} cores allow at that cost`, ((cores * 1_000_000) / total(ceiling)).toFixed(0), ((cores * 1_000_000) / total(e2e)).toFixed(0)],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`\nwhere the CPU went, core-ms per 1,000 readings   ${'storage ceiling'.padStart(16)} ${'end to end'.padStart(12)}\n`);
+  for (const [k, a, b] of rows) process.stdout.write(`${k.padEnd(Math.max(w, 46))}  ${a.padStart(16)} ${b.padStart(12)}\n`);
 }
 
 async function cleanUp(b: Bench, child: ChildApp | undefined): Promise<void> {
@@ -495,6 +538,7 @@ async function main(): Promise<void> {
     const rate = e2e.rate / 2;
     const latency = await measureLatency(b, rate);
     await printReport(args, ceiling, e2e, cassandraRows, rate, latency, child.memory().peakMb);
+    printCpuSplit(ceiling.cpu, e2e.cpu);
     if (args.rules > 0) {
       const side = await measureRulesSideBySide(b, child, token);
       process.stdout.write(`\nalarm rules side by side (same app, ${args.readings} readings each, readings after the rules' creation):\n`);

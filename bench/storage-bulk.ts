@@ -16,6 +16,7 @@
  * Cassandra again and measures how fast the replayer drains the backlog.
  *
  *   npm run bench:storage -- [--readings 100000] [--batch 1000] [--sensors 1000] [--writers 4] [--naive 2000] [--drain 50000 [--outage 0]]
+ *                            [--modes raw-cassandra,hybrid,...]   (only those modes; ids in MODES)
  *
  * Uses its own PostgreSQL database, Cassandra keyspace and MongoDB database (dropped at the end).
  */
@@ -62,12 +63,18 @@ interface Options {
   sensors: number;
   naive: number;
   drain: number;
+  /** Comma-separated mode ids (see MODES); all by default. */
+  modes?: string;
 }
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { readings: 100_000, outage: 1, writers: 4, rounds: 2, batch: 1000, sensors: 1000, naive: 2000, drain: 0 };
   for (let i = 0; i < argv.length; i++) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
+    if (argv[i] === '--modes') {
+      o.modes = argv[++i];
+      continue;
+    }
+    const key = argv[i]!.replace(/^--/, '') as keyof Omit<Options, 'modes'>;
     if (!(key in o)) throw new Error(`unknown option ${argv[i]}`);
     const v = Number(argv[++i]);
     if (!Number.isInteger(v) || v < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`);
@@ -391,44 +398,61 @@ async function measureNaive(b: Bench): Promise<Row> {
   return naive;
 }
 
-/** Every mode, in the order the table lists them. */
-async function measureModes(b: Bench): Promise<Row[]> {
-  const results: Row[] = [];
-  results.push(await measureRawPostgres(b));
-  results.push(await measureRawPostgresCopy(b));
-  results.push(await measureRawCassandra(b));
-  results.push(await measureRawCassandraBatches(b));
-  results.push(await measureHybrid(b, 'hybrid both', 'HB', 'both'));
+/** Every mode, in the order the table lists them; `--modes a,b` runs only those ids. */
+const MODES: { id: string; run: (b: Bench) => Promise<Row | null> }[] = [
+  { id: 'raw-pg', run: measureRawPostgres },
+  { id: 'raw-pg-copy', run: measureRawPostgresCopy },
+  { id: 'raw-cassandra', run: measureRawCassandra },
+  { id: 'raw-cassandra-batches', run: measureRawCassandraBatches },
+  { id: 'hybrid', run: (b) => measureHybrid(b, 'hybrid both', 'HB', 'both') },
   // Several batches in flight, as with a consumer working several partitions at once.
-  if (b.o.writers > 1) results.push(await measureHybrid(b, `hybrid both, ${b.o.writers} writers`, 'HW', 'both', b.o.writers));
-  results.push(await measureHybrid(b, 'hybrid postgres only', 'HP', 'postgres'));
-  results.push(await measureHybrid(b, 'hybrid cassandra only', 'HC', 'cassandra'));
-  results.push(await measureNaive(b));
+  { id: 'hybrid-writers', run: async (b) => (b.o.writers > 1 ? measureHybrid(b, `hybrid both, ${b.o.writers} writers`, 'HW', 'both', b.o.writers) : null) },
+  { id: 'hybrid-pg', run: (b) => measureHybrid(b, 'hybrid postgres only', 'HP', 'postgres') },
+  { id: 'hybrid-cassandra', run: (b) => measureHybrid(b, 'hybrid cassandra only', 'HC', 'cassandra') },
+  { id: 'naive', run: measureNaive },
+];
+
+function selectModes(list: string | undefined): typeof MODES {
+  if (!list) return MODES;
+  const ids = list.split(',').map((m) => m.trim());
+  const unknown = ids.filter((id) => !MODES.some((m) => m.id === id));
+  if (unknown.length) throw new Error(`unknown mode(s) ${unknown.join(', ')}; modes: ${MODES.map((m) => m.id).join(', ')}`);
+  return MODES.filter((m) => ids.includes(m.id));
+}
+
+async function measureModes(b: Bench, modes: typeof MODES): Promise<Row[]> {
+  const results: Row[] = [];
+  for (const mode of modes) {
+    const row = await mode.run(b);
+    if (row) results.push(row);
+  }
   return results;
 }
 
 function printTable(o: Options, results: Row[]): void {
-  const naiveRate = results.find((r) => r.mode.startsWith('naive'))!.rate;
-  const both = results.find((r) => r.mode === 'hybrid both')!.rate;
-  const rawPg = results.find((r) => r.mode.startsWith('raw pg'))!.rate;
-  const rawCs = results.find((r) => r.mode.startsWith('raw cassandra'))!.rate;
+  const rate = (prefix: string): number | undefined => results.find((r) => r.mode.startsWith(prefix))?.rate;
+  const naiveRate = rate('naive');
+  const both = results.find((r) => r.mode === 'hybrid both')?.rate;
+  const ratio = (label: string, a: number | undefined, b: number | undefined, digits: number): string[] =>
+    a !== undefined && b !== undefined ? [`${label.padEnd(34)}${(a / b).toFixed(digits)}x`] : [];
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(42) : c.padStart(12))).join(' ');
   const lines = [
     '',
     `storage bulk write bench — ${o.readings} sensor readings, ${o.sensors} sensors, batches of ${o.batch}; one writer with batches in sequence unless stated; best of ${o.rounds} rounds`,
     line(['mode', 'readings', 'seconds', 'readings/s', 'x naive']),
-    ...results.map((r) => line([r.mode, String(r.readings), r.seconds.toFixed(2), String(Math.round(r.rate)), (r.rate / naiveRate).toFixed(1)])),
+    ...results.map((r) => line([r.mode, String(r.readings), r.seconds.toFixed(2), String(Math.round(r.rate)), naiveRate ? (r.rate / naiveRate).toFixed(1) : '-'])),
     ...results.filter((r) => r.note).map((r) => `  ${r.mode}: ${r.note}`),
     '',
-    `hybrid both / naive               ${(both / naiveRate).toFixed(1)}x`,
-    `hybrid both / raw pg bulk         ${(both / rawPg).toFixed(2)}x`,
-    `hybrid both / raw cassandra bulk  ${(both / rawCs).toFixed(2)}x`,
+    ...ratio('hybrid both / naive', both, naiveRate, 1),
+    ...ratio('hybrid both / raw pg bulk', both, rate('raw pg'), 2),
+    ...ratio('hybrid both / raw cassandra bulk', both, rate('raw cassandra'), 2),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
+  const modes = selectModes(o.modes);
   const name = `sg_bench_${randomBytes(4).toString('hex')}`;
   configureEnv(name);
   await createDatabase(name);
@@ -440,7 +464,7 @@ async function main(): Promise<void> {
     const b: Bench = { o, storage: ctx.get(HybridStorageService), cassandra: ctx.get<CassandraClient>(CASSANDRA_CLIENT), pool };
     process.stderr.write(`storage bench: ${o.readings} readings, ${o.sensors} sensors, batches of ${o.batch}; database/keyspace ${name}\n`);
     await warmUp(b);
-    printTable(o, await measureModes(b));
+    printTable(o, await measureModes(b, modes));
     if (o.drain > 0) {
       await warmDrainBench(b.storage, ctx.get(BacklogService), ctx.get(BacklogReplayer), o);
       if (o.outage) await drainBench(b.storage, ctx.get(BacklogReplayer), o);

@@ -1,7 +1,7 @@
 import { AuditEntry, entryHash, GENESIS_HASH } from '@smartgrid/audit';
 import { auditCheckpointsTopic, buildKafkaJsConfig, readAuditCheckpoints } from '@smartgrid/kafka';
 import { REPO_ROOT, waitFor } from '@smartgrid/testing';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,17 +52,28 @@ describe('signed audit checkpoints (real servers)', () => {
   const head = async () => (await h.pg.query('SELECT last_seq::int AS seq, last_hash AS hash FROM audit_chain_head')).rows[0] as { seq: number; hash: string };
   const kafka = () => new Kafka(buildKafkaJsConfig({ brokers: h.stack.env.KAFKA_BROKERS.split(','), clientId: 'checkpoint-test', topicPrefix: h.stack.env.KAFKA_TOPIC_PREFIX, topicPartitions: 1, sessionTimeoutMs: 30_000 }));
 
-  /** npm run audit:verify, as a verifier would run it (only the public key; no secret). */
-  const offline = (args: string[], env: Record<string, string> = {}) => {
-    const run = spawnSync(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(REPO_ROOT, 'apps/user-management/src/cli/audit-verify.cli.ts'), '--public-key', publicKey, ...args], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KAFKA_BROKERS: h.stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: h.stack.env.KAFKA_TOPIC_PREFIX, ...env },
+  /**
+   * npm run audit:verify, as a verifier would run it (only the public key; no secret). Run
+   * asynchronously: the app under test lives in this process and keeps serving (and
+   * heartbeating its Kafka group) meanwhile.
+   */
+  const offline = (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: any; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--no-warnings', '-r', join(REPO_ROOT, 'infra/runtime/register-ts.js'), join(REPO_ROOT, 'apps/user-management/src/cli/audit-verify.cli.ts'), '--public-key', publicKey, ...args], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KAFKA_BROKERS: h.stack.env.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: h.stack.env.KAFKA_TOPIC_PREFIX, ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, report: stdout.trim().startsWith('{') ? JSON.parse(stdout) : null, stderr });
+      });
     });
-    const report = run.stdout.trim().startsWith('{') ? JSON.parse(run.stdout) : null;
-    return { code: run.status, report, stderr: run.stderr };
-  };
   const asUm = () => ({
     POSTGRES_HOST: h.stack.env.POSTGRES_HOST,
     POSTGRES_PORT: h.stack.env.POSTGRES_PORT,
@@ -108,11 +119,11 @@ describe('signed audit checkpoints (real servers)', () => {
     expect(desc.configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe('-1');
 
     expect(await verify()).toMatchObject({ valid: true, checkpoints: { status: 'verified', invalid: 0 } });
-    const live = offline(['--postgres'], asUm());
+    const live = await offline(['--postgres'], asUm());
     expect({ code: live.code, stderr: live.stderr }).toEqual({ code: 0, stderr: '' });
     expect(live.report.checkpoints.matched).toBeGreaterThan(0);
     dump(join(work, 'before.sql'));
-    expect(offline(['--dump', join(work, 'before.sql')]).code).toBe(0);
+    expect((await offline(['--dump', join(work, 'before.sql')])).code).toBe(0);
   });
 
   it('detects a full rewrite of the chain and its MongoDB copy, from the checkpoints alone', async () => {
@@ -162,22 +173,22 @@ describe('signed audit checkpoints (real servers)', () => {
     await h.pg.query('COMMIT');
     expect(await verify()).toMatchObject({ valid: false, checkpoints: { status: 'mismatch', stored: 0 }, firstBroken: { reason: 'checkpoint_mismatch' } });
 
-    const live = offline(['--postgres', '--checkpoints', 'kafka'], asUm());
+    const live = await offline(['--postgres', '--checkpoints', 'kafka'], asUm());
     expect(live.code).toBe(2);
     expect(live.report.firstBroken).toMatchObject({ seq: firstSigned, reason: 'checkpoint_mismatch' });
     dump(join(work, 'after.sql'));
-    const fromDump = offline(['--dump', join(work, 'after.sql'), '--checkpoints', 'kafka']);
+    const fromDump = await offline(['--dump', join(work, 'after.sql'), '--checkpoints', 'kafka']);
     expect(fromDump.code).toBe(2);
     expect(fromDump.report).toMatchObject({ valid: false, chain: 'dump', firstBroken: { reason: 'checkpoint_mismatch' } });
     // The dump alone (its table wiped) has no checkpoint left: only consistency, which holds.
-    const dumpOnly = offline(['--dump', join(work, 'after.sql'), '--checkpoints', 'dump']);
+    const dumpOnly = await offline(['--dump', join(work, 'after.sql'), '--checkpoints', 'dump']);
     expect(dumpOnly.code).toBe(0);
     expect(dumpOnly.stderr).toMatch(/no checkpoint verified/);
     // A checkpoints file exported earlier works the same way as the topic.
     const file = join(work, 'checkpoints.jsonl');
     writeFileSync(file, (await readAuditCheckpoints(kafka(), h.stack.env.KAFKA_TOPIC_PREFIX)).checkpoints.map((c) => JSON.stringify({ ...c, signedAt: c.signedAt.toISOString() })).join('\n'));
-    expect(offline(['--dump', join(work, 'after.sql'), '--checkpoints', file]).code).toBe(2);
-    expect(offline(['--dump', join(work, 'before.sql'), '--checkpoints', file]).code).toBe(0);
+    expect((await offline(['--dump', join(work, 'after.sql'), '--checkpoints', file])).code).toBe(2);
+    expect((await offline(['--dump', join(work, 'before.sql'), '--checkpoints', file])).code).toBe(0);
   });
 
   it('refuses a bad key at start-up naming the variable, without echoing it', async () => {

@@ -51,6 +51,24 @@ cassandra_ready() {
   [[ "$hdr" == "84 00 00 00 06 "* ]]
 }
 
+# CASSANDRA_YAML_SET="key: value; key: value": settings over the template's (a top-level key
+# is replaced, a new one added; a value may be a one-line YAML map). Used to measure settings
+# side by side (bench/cassandra-settings.sh) without editing the template.
+_cassandra_yaml_set() { # _cassandra_yaml_set FILE
+  local entry key entries
+  [ -n "${CASSANDRA_YAML_SET:-}" ] || return 0
+  IFS=';' read -ra entries <<<"$CASSANDRA_YAML_SET"
+  for entry in "${entries[@]}"; do
+    entry="$(printf '%s' "$entry" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')"
+    [ -n "$entry" ] || continue
+    key="${entry%%:*}"
+    [[ "$key" =~ ^[a-z0-9_]+$ && "$entry" == *:* ]] || sg_die "CASSANDRA_YAML_SET: '$entry' is not 'key: value'"
+    SG_ENTRY="$entry" SG_KEY="$key" awk 'BEGIN { e = ENVIRON["SG_ENTRY"]; k = ENVIRON["SG_KEY"] ":" }
+      index($0, k) == 1 { print e; done = 1; next } { print } END { if (!done) print e }' "$1" >"$1.set"
+    mv "$1.set" "$1"
+  done
+}
+
 _cassandra_render_conf() { # writes the yaml, prints its path
   local data conf
   data=$(_cassandra_data); conf="$data/conf"
@@ -59,6 +77,7 @@ _cassandra_render_conf() { # writes the yaml, prints its path
       -e "s|@NATIVE_PORT@|$(cassandra_port)|g" \
       -e "s|@STORAGE_PORT@|$(_cassandra_storage_port)|g" \
       "$_cassandra_conf_src/cassandra.yaml.template" >"$conf/cassandra.yaml.tmp"
+  _cassandra_yaml_set "$conf/cassandra.yaml.tmp"
   mv "$conf/cassandra.yaml.tmp" "$conf/cassandra.yaml"
   echo "$conf/cassandra.yaml"
 }

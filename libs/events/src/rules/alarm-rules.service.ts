@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { messageOf } from '@smartgrid/hybrid-storage';
 import { AlarmRule, checkRuleDefinition, RuleDefinition, RuleDefinitionError, ruleSelects, SensorFacts } from '../domain/alarm-rule.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
@@ -21,13 +21,14 @@ export type RuleChange = Partial<RuleDefinition>;
  * converges on the same rules within the refresh period.
  */
 @Injectable()
-export class AlarmRulesService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlarmRulesService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AlarmRules');
   private enabled: AlarmRule[] = [];
   private mark: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private failing = false;
+  private closed = false;
   /** Bumped whenever the enabled set changes (evaluators re-match their sensors). */
   generation = 0;
 
@@ -41,8 +42,11 @@ export class AlarmRulesService implements OnApplicationBootstrap, OnApplicationS
     this.schedule();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops reloading before the stores close (connections go in the later shutdown hooks), and lets a reload in flight end. */
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.timer);
+    await this.refreshing?.catch(() => undefined);
   }
 
   /** Enabled rules as of the last refresh. */
@@ -117,6 +121,7 @@ export class AlarmRulesService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private schedule(): void {
+    if (this.closed) return;
     this.timer = setTimeout(() => {
       void this.refresh()
         .catch(() => undefined)

@@ -13,6 +13,8 @@ import { DataSource } from 'typeorm';
 
 const ORIGIN = "TIMESTAMPTZ '2000-01-01 00:00:00+00'";
 const STEP_INTERVAL: Record<SeriesStep, string> = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
+/** The kept level a step is read from. */
+const STEP_LEVEL: Record<Exclude<SeriesStep, '1m'>, string> = { '5m': '5m', '15m': '5m', '1h': 'hour', '1d': 'day' };
 
 /**
  * AggregatesStore over sensor_aggregates and consumption_aggregates (kept by the triggers in
@@ -54,14 +56,15 @@ export class PostgresAggregatesStore implements AggregatesStore {
         [sensorId, from.toISOString(), to.toISOString(), len],
       );
     } else {
-      const level = step === '5m' || step === '15m' ? '5m' : step === '1h' ? 'hour' : 'day';
+      // 15m groups three five-minute buckets; 5m, 1h and 1d are kept levels whose rows are the buckets.
+      const grouped = step === '15m';
       rows = await this.dataSource.query(
-        `SELECT date_bin($5::interval, bucket_start, ${ORIGIN}) AS bucket_start, sum(count) AS count, min(min) AS min, max(max) AS max, sum(sum) AS sum
+        `SELECT ${grouped ? `date_bin($5::interval, bucket_start, ${ORIGIN}) AS bucket_start, sum(count) AS count, min(min) AS min, max(max) AS max, sum(sum) AS sum` : 'bucket_start, count, min, max, sum'}
            FROM sensor_aggregates
           WHERE sensor_id = $1 AND bucket_interval = $2
             AND bucket_start >= date_bin($5::interval, $3::timestamptz, ${ORIGIN}) AND bucket_start < $4
-          GROUP BY 1 ORDER BY 1`,
-        [sensorId, level, from.toISOString(), to.toISOString(), len],
+          ${grouped ? 'GROUP BY 1' : ''} ORDER BY 1`,
+        [sensorId, STEP_LEVEL[step], from.toISOString(), to.toISOString(), len],
       );
     }
     return rows.map((r) => {
