@@ -1,4 +1,4 @@
-import { ConfigValidationError } from '@smartgrid/config';
+import { EnvSettingsReader } from '@smartgrid/config';
 
 export interface EventsSettings {
   /** Evaluate rules and meter checks on ingest (EVENTS_ENABLED). */
@@ -34,47 +34,24 @@ export interface EventsSettings {
 
 export const EVENTS_SETTINGS = Symbol('EVENTS_SETTINGS');
 
-type Env = Record<string, string | undefined>;
-
 /** Reads EVENTS_* variables; throws ConfigValidationError naming every bad one. */
-export function readEventsSettings(env: Env = process.env): EventsSettings {
-  const problems: { variable: string; message: string }[] = [];
-  const num = (name: string, fallback: number, min: number, max: number, integer = true): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-      problems.push({ variable: name, message: `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}` });
-      return fallback;
-    }
-    return n;
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const v = raw.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(v)) return true;
-    if (['false', '0', 'no', 'off'].includes(v)) return false;
-    problems.push({ variable: name, message: `${name} must be a boolean (true/false)` });
-    return fallback;
-  };
-  const settings: EventsSettings = {
-    evaluate: bool('EVENTS_ENABLED', true),
-    sensorLatenessMs: num('EVENTS_SENSOR_LATENESS_MS', 10_000, 0, 3_600_000),
-    meterLatenessMs: num('EVENTS_METER_LATENESS_MS', 0, 0, 86_400_000),
-    maxCatchUpMs: num('EVENTS_MAX_CATCH_UP_HOURS', 24, 1, 24 * 31) * 3_600_000,
-    meterIntervalMs: num('EVENTS_METER_INTERVAL_SECONDS', 900, 1, 86_400) * 1000,
-    meterMissedIntervals: num('EVENTS_METER_MISSED_INTERVALS', 3, 1, 1000),
-    registerResetMaxKwh: num('EVENTS_REGISTER_RESET_MAX_KWH', 1, 0, 1_000_000, false),
-    registerToleranceKwh: num('EVENTS_REGISTER_TOLERANCE_KWH', 0.001, 0, 1000, false),
-    rulesRefreshMs: num('EVENTS_RULES_REFRESH_MS', 5000, 100, 600_000),
-    checkpointIntervalMs: num('EVENTS_CHECKPOINT_INTERVAL_MS', 10_000, 100, 600_000),
-    watcherIntervalMs: num('EVENTS_WATCHER_INTERVAL_MS', 30_000, 100, 3_600_000),
-    deliveryIntervalMs: num('EVENTS_DELIVERY_INTERVAL_MS', 1000, 50, 600_000),
+export function readEventsSettings(env: Record<string, string | undefined> = process.env): EventsSettings {
+  const read = new EnvSettingsReader(env);
+  return read.done<EventsSettings>({
+    evaluate: read.bool('EVENTS_ENABLED', true),
+    sensorLatenessMs: read.number('EVENTS_SENSOR_LATENESS_MS', 10_000, 0, 3_600_000),
+    meterLatenessMs: read.number('EVENTS_METER_LATENESS_MS', 0, 0, 86_400_000),
+    maxCatchUpMs: read.number('EVENTS_MAX_CATCH_UP_HOURS', 24, 1, 24 * 31) * 3_600_000,
+    meterIntervalMs: read.number('EVENTS_METER_INTERVAL_SECONDS', 900, 1, 86_400) * 1000,
+    meterMissedIntervals: read.number('EVENTS_METER_MISSED_INTERVALS', 3, 1, 1000),
+    registerResetMaxKwh: read.number('EVENTS_REGISTER_RESET_MAX_KWH', 1, 0, 1_000_000, false),
+    registerToleranceKwh: read.number('EVENTS_REGISTER_TOLERANCE_KWH', 0.001, 0, 1000, false),
+    rulesRefreshMs: read.number('EVENTS_RULES_REFRESH_MS', 5000, 100, 600_000),
+    checkpointIntervalMs: read.number('EVENTS_CHECKPOINT_INTERVAL_MS', 10_000, 100, 600_000),
+    watcherIntervalMs: read.number('EVENTS_WATCHER_INTERVAL_MS', 30_000, 100, 3_600_000),
+    deliveryIntervalMs: read.number('EVENTS_DELIVERY_INTERVAL_MS', 1000, 50, 600_000),
     storeTimeoutMs: 10_000,
-    ledgerRetentionMs: num('EVENTS_LEDGER_RETENTION_DAYS', 7, 2, 3650) * 86_400_000,
+    ledgerRetentionMs: read.number('EVENTS_LEDGER_RETENTION_DAYS', 7, 2, 3650) * 86_400_000,
     replay: { entriesPerClaim: 200, leaseMs: 60_000, maxAttempts: 8, backoffInitialMs: 1000, backoffMaxMs: 300_000 },
-  };
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return settings;
+  });
 }

@@ -1,4 +1,4 @@
-import { ConfigValidationError } from '@smartgrid/config';
+import { EnvSettingsReader } from '@smartgrid/config';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './reading.decoder';
 
 export interface IngestSettings {
@@ -26,44 +26,21 @@ export function ingestGroupId(topicPrefix: string, settings: Pick<IngestSettings
   return settings.groupId ?? `${topicPrefix}smartgrid-data-processing`;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Reads INGEST_* variables; throws ConfigValidationError naming every bad one. */
-export function readIngestSettings(env: Env = process.env): IngestSettings {
-  const problems: { variable: string; message: string }[] = [];
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push({ variable: name, message: `${name} must be an integer from ${min} to ${max}` });
-      return fallback;
-    }
-    return n;
-  };
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const v = raw.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(v)) return true;
-    if (['false', '0', 'no', 'off'].includes(v)) return false;
-    problems.push({ variable: name, message: `${name} must be a boolean (true/false)` });
-    return fallback;
-  };
-  const groupId = env.INGEST_GROUP_ID || undefined;
+export function readIngestSettings(env: Record<string, string | undefined> = process.env): IngestSettings {
+  const read = new EnvSettingsReader(env);
+  const groupId = read.text('INGEST_GROUP_ID');
   if (groupId !== undefined && !/^[A-Za-z0-9._-]{1,200}$/.test(groupId)) {
-    problems.push({ variable: 'INGEST_GROUP_ID', message: 'INGEST_GROUP_ID must be 1-200 of [A-Za-z0-9._-]' });
+    read.problem('INGEST_GROUP_ID', 'INGEST_GROUP_ID must be 1-200 of [A-Za-z0-9._-]');
   }
-  const settings: IngestSettings = {
-    enabled: bool('INGEST_ENABLED', true),
+  return read.done<IngestSettings>({
+    enabled: read.bool('INGEST_ENABLED', true),
     groupId,
-    partitionsConcurrently: int('INGEST_PARTITIONS_CONCURRENTLY', 3, 1, 64),
-    maxBytesPerPartition: int('INGEST_MAX_BYTES_PER_PARTITION', 2 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
-    maxWaitTimeMs: int('INGEST_MAX_WAIT_MS', 100, 0, 10_000),
-    maxMessageBytes: int('INGEST_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 256, 16 * 1024 * 1024),
-    retryInitialMs: int('INGEST_RETRY_INITIAL_MS', 250, 10, 60_000),
-    retryMaxMs: int('INGEST_RETRY_MAX_MS', 30_000, 10, 600_000),
-  };
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return settings;
+    partitionsConcurrently: read.number('INGEST_PARTITIONS_CONCURRENTLY', 3, 1, 64),
+    maxBytesPerPartition: read.number('INGEST_MAX_BYTES_PER_PARTITION', 2 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+    maxWaitTimeMs: read.number('INGEST_MAX_WAIT_MS', 100, 0, 10_000),
+    maxMessageBytes: read.number('INGEST_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES, 256, 16 * 1024 * 1024),
+    retryInitialMs: read.number('INGEST_RETRY_INITIAL_MS', 250, 10, 60_000),
+    retryMaxMs: read.number('INGEST_RETRY_MAX_MS', 30_000, 10, 600_000),
+  });
 }
