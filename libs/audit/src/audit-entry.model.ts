@@ -40,6 +40,22 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** What was done, by whom, from where: the part of an entry its writer supplies. */
+export type AuditAction = Pick<AuditEntry, 'actor' | 'action' | 'resource' | 'origin' | 'requestId' | 'clientAddress' | 'details'>;
+
+/** The action fields of a new entry or a stored copy, absent optional ones as the chain records them. */
+export function auditAction(a: Pick<NewAuditEntry, 'actor' | 'action' | 'resource' | 'requestId' | 'clientAddress' | 'details'> & { origin: AuditOrigin | string }): AuditAction {
+  return {
+    actor: a.actor,
+    action: a.action,
+    resource: a.resource,
+    origin: a.origin,
+    requestId: a.requestId ?? null,
+    clientAddress: a.clientAddress ?? null,
+    details: a.details ?? {},
+  };
+}
+
 /** The last appended entry (seq 0 and GENESIS_HASH before the first). */
 export interface ChainHead {
   lastSeq: number;

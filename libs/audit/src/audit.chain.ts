@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { AuditEntry, ChainHead, NewAuditEntry } from './audit-entry.model';
+import { auditAction, AuditEntry, ChainHead, NewAuditEntry } from './audit-entry.model';
 import { canonicalJson } from './canonical-json.util';
 
 /** prev_hash of the first entry. */
@@ -44,13 +44,7 @@ export function extendChain(head: ChainHead, entries: NewAuditEntry[], now = new
       id: n.id ?? randomUUID(),
       occurredAt: toMillis(n.occurredAt ?? recordedAt),
       recordedAt,
-      actor: n.actor,
-      action: n.action,
-      resource: n.resource,
-      origin: n.origin,
-      requestId: n.requestId ?? null,
-      clientAddress: n.clientAddress ?? null,
-      details: n.details ?? {},
+      ...auditAction(n),
     };
     const hash = entryHash(prevHash, body);
     const entry: AuditEntry = { ...body, prevHash, hash };

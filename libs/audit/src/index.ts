@@ -1,6 +1,7 @@
 // The audit log's domain: one entry type, the canonical form and hash chain, verification,
 // and the ports its stores implement (adapters: @smartgrid/postgres, @smartgrid/mongo).
-export type { AuditDetails, AuditEntry, AuditOrigin, AuditSource, ChainHead, NewAuditEntry } from './audit-entry.model';
+export type { AuditAction, AuditDetails, AuditEntry, AuditOrigin, AuditSource, ChainHead, NewAuditEntry } from './audit-entry.model';
+export { auditAction } from './audit-entry.model';
 export type { AuditFilter } from './audit-filter.model';
 export { canonicalJson } from './canonical-json.util';
 export { canonicalEntry, ChainVerifier, entryHash, extendChain, GENESIS_HASH } from './audit.chain';

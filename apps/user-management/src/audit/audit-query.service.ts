@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditEntry, AuditFilter, AuditLogStore, AuditMirrorStore, AuditSource } from '@smartgrid/audit';
+import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, auditAction, AuditEntry, AuditFilter, AuditLogStore, AuditMirrorStore, AuditSource } from '@smartgrid/audit';
 import { InvalidInputException } from '@smartgrid/http';
 import { AuditEntryView, AuditPage, AuditQueryDto } from './audit-query.dto';
 import { AuditMetrics } from './audit.metrics';
@@ -8,23 +8,10 @@ import { AuditMirrorService } from './audit-mirror.service';
 const DEFAULT_LIMIT = 50;
 const MONGO_READ_TIMEOUT_MS = 3000;
 
+/** The entry as the API shows it: `timestamp` is when it happened, dates as ISO text. */
 function view(e: AuditEntry, source: AuditSource): AuditEntryView {
-  return {
-    seq: e.seq,
-    id: e.id,
-    timestamp: e.occurredAt.toISOString(),
-    recordedAt: e.recordedAt.toISOString(),
-    actor: e.actor,
-    action: e.action,
-    resource: e.resource,
-    origin: e.origin,
-    requestId: e.requestId,
-    clientAddress: e.clientAddress,
-    details: e.details,
-    prevHash: e.prevHash,
-    hash: e.hash,
-    source,
-  };
+  const timestamp = e.occurredAt.toISOString();
+  return { seq: e.seq, id: e.id, timestamp, recordedAt: e.recordedAt.toISOString(), ...auditAction(e), prevHash: e.prevHash, hash: e.hash, source };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

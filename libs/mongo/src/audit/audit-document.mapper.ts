@@ -1,3 +1,4 @@
+import { auditAction } from '@smartgrid/audit';
 import type { AuditEntry } from '@smartgrid/audit';
 import type { AuditDocument } from './audit.schema';
 
@@ -9,33 +10,14 @@ export class AuditDocumentMapper {
       id: d._id,
       occurredAt: new Date(d.timestamp),
       recordedAt: new Date(d.recordedAt),
-      actor: d.actor,
-      action: d.action,
-      resource: d.resource,
-      origin: d.origin,
-      requestId: d.requestId ?? null,
-      clientAddress: d.clientAddress ?? null,
-      details: d.details ?? {},
+      // A field the document lacks reads as the chain records an absent one.
+      ...auditAction(d),
       prevHash: d.prevHash,
       hash: d.hash,
     };
   }
 
   static toPersistence(e: AuditEntry): AuditDocument {
-    return {
-      _id: e.id,
-      seq: e.seq,
-      timestamp: e.occurredAt,
-      recordedAt: e.recordedAt,
-      actor: e.actor,
-      action: e.action,
-      resource: e.resource,
-      origin: e.origin,
-      requestId: e.requestId,
-      clientAddress: e.clientAddress,
-      details: e.details,
-      prevHash: e.prevHash,
-      hash: e.hash,
-    };
+    return { _id: e.id, seq: e.seq, timestamp: e.occurredAt, recordedAt: e.recordedAt, ...auditAction(e), prevHash: e.prevHash, hash: e.hash };
   }
 }
