@@ -4,3 +4,5 @@ export { applyEnv, createSmartgridApp, startSmartgridApp } from './smartgrid.app
 export type { CreateAppOptions, SmartgridAppSpec } from './smartgrid.app';
 export { runMain } from './main';
 export type { MainSteps } from './main';
+export { CliUsageError, cliOptions } from './cli.args';
+export type { CliOptions } from './cli.args';

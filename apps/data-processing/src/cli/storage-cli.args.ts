@@ -1,3 +1,4 @@
+import { CliUsageError, cliOptions } from '@smartgrid/bootstrap';
 import type { SeriesKind, StoreName } from '@smartgrid/hybrid-storage';
 
 export type CliCommand =
@@ -55,7 +56,6 @@ Options:
 
 Progress goes to stderr. Exit code: 0 ok, 1 error, 2 reconcile found differences it did not repair.`;
 
-export class CliUsageError extends Error {}
 
 const STORES: readonly StoreName[] = ['postgres', 'cassandra'];
 const KINDS: readonly SeriesKind[] = ['sensor', 'meter'];
@@ -73,30 +73,15 @@ function store(name: string, v: string | undefined): StoreName {
   return v as StoreName;
 }
 
+export { CliUsageError };
+
 /** Parses `argv` (without node and script); throws CliUsageError naming the bad option. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (argv[0] === 'quarantine') return parseQuarantine(argv.slice(1));
   if (argv[0] === 'dlq') return parseDlq(argv.slice(1));
   if (argv[0] === 'retention' || argv[0] === 'backup' || argv[0] === 'restore') return parseOperations(argv[0], argv.slice(1));
   const [name, ...rest] = argv;
-  const opts = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (!a.startsWith('--')) throw new CliUsageError(`unexpected argument "${a}"`);
-    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (['repair', 'json', 'all'].includes(key)) {
-      flags.add(key);
-    } else if (inline !== undefined) {
-      opts.set(key, inline);
-    } else {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new CliUsageError(`--${key} needs a value`);
-      opts.set(key, v);
-    }
-  }
-  const known = new Set(['from', 'to', 'source', 'target', 'kind', 'ids']);
-  for (const k of opts.keys()) if (!known.has(k)) throw new CliUsageError(`unknown option --${k}`);
+  const { opts, flags } = cliOptions(rest, ['repair', 'json', 'all'], ['from', 'to', 'source', 'target', 'kind', 'ids']);
   const kind = opts.get('kind');
   if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new CliUsageError(`--kind must be one of ${KINDS.join(', ')}`);
   const kinds = kind ? [kind as SeriesKind] : undefined;
@@ -155,26 +140,6 @@ function parseQuarantine(argv: readonly string[]): CliCommand {
   throw new CliUsageError(action ? `unknown quarantine action "${action}" (list, show, retry, discard)` : 'quarantine needs an action: list, show, retry or discard');
 }
 
-/** `--key value` / `--key=value` options and bare flags; anything else is an error. */
-function options(args: readonly string[], flagNames: readonly string[], valueNames: readonly string[]): { opts: Map<string, string>; flags: Set<string> } {
-  const opts = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) throw new CliUsageError(`unexpected argument "${a}"`);
-    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (flagNames.includes(key)) {
-      flags.add(key);
-      continue;
-    }
-    if (!valueNames.includes(key)) throw new CliUsageError(`unknown option --${key}`);
-    const v = inline ?? args[++i];
-    if (v === undefined || v.startsWith('--')) throw new CliUsageError(`--${key} needs a value`);
-    opts.set(key, v);
-  }
-  return { opts, flags };
-}
-
 const DLQ_TOPIC_NAMES = ['sensor-data.dlq', 'meter-readings.dlq'];
 
 function dlqTopicArg(v: string): string {
@@ -186,7 +151,7 @@ function dlqTopicArg(v: string): string {
 function parseDlq(argv: readonly string[]): CliCommand {
   const [action, ...rest] = argv;
   if (action !== 'list' && action !== 'redrive') throw new CliUsageError(action ? `unknown dlq action "${action}" (list, redrive)` : 'dlq needs an action: list or redrive');
-  const { opts, flags } = options(rest, action === 'list' ? ['json'] : ['json', 'dry-run'], action === 'list' ? ['topic', 'reason', 'since', 'samples'] : ['topic', 'reason', 'since']);
+  const { opts, flags } = cliOptions(rest, action === 'list' ? ['json'] : ['json', 'dry-run'], action === 'list' ? ['topic', 'reason', 'since', 'samples'] : ['topic', 'reason', 'since']);
   const json = flags.has('json');
   const reason = opts.get('reason');
   if (reason !== undefined && reason.trim() === '') throw new CliUsageError('--reason must not be empty');
@@ -204,16 +169,16 @@ function parseDlq(argv: readonly string[]): CliCommand {
 
 function parseOperations(name: 'retention' | 'backup' | 'restore', argv: readonly string[]): CliCommand {
   if (name === 'retention') {
-    const { flags } = options(argv, ['json'], []);
+    const { flags } = cliOptions(argv, ['json'], []);
     return { name, json: flags.has('json') };
   }
   if (name === 'backup') {
-    const { opts, flags } = options(argv, ['json'], ['to']);
+    const { opts, flags } = cliOptions(argv, ['json'], ['to']);
     const to = opts.get('to');
     if (!to) throw new CliUsageError('backup needs --to DIR');
     return { name, to, json: flags.has('json') };
   }
-  const { opts, flags } = options(argv, ['json', 'force'], ['from']);
+  const { opts, flags } = cliOptions(argv, ['json', 'force'], ['from']);
   const from = opts.get('from');
   if (!from) throw new CliUsageError('restore needs --from DIR');
   return { name, from, force: flags.has('force'), json: flags.has('json') };

@@ -1,3 +1,4 @@
+import { CliUsageError, cliOptions } from '@smartgrid/bootstrap';
 export type CheckpointSource = { kind: 'kafka' } | { kind: 'postgres' } | { kind: 'dump' } | { kind: 'file'; path: string };
 
 export interface VerifyArgs {
@@ -25,25 +26,11 @@ and hash, the recorded head, and each checkpoint whose signature verifies must m
 
 Prints a JSON report on stdout. Exit code: 0 the chain verifies, 2 it does not, 1 usage or read error.`;
 
-export class CliUsageError extends Error {}
+export { CliUsageError };
 
 /** Parses `argv` (without node and script); throws CliUsageError naming the bad option. */
 export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
-  const opts = new Map<string, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new CliUsageError(`unexpected argument "${a}"`);
-    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (key === 'postgres') {
-      flags.add(key);
-      continue;
-    }
-    if (!['public-key', 'dump', 'checkpoints'].includes(key)) throw new CliUsageError(`unknown option --${key}`);
-    const v = inline ?? argv[++i];
-    if (v === undefined || v.startsWith('--')) throw new CliUsageError(`--${key} needs a value`);
-    opts.set(key, v);
-  }
+  const { opts, flags } = cliOptions(argv, ['postgres'], ['public-key', 'dump', 'checkpoints']);
   const publicKey = opts.get('public-key');
   if (!publicKey) throw new CliUsageError('--public-key is required');
   const dump = opts.get('dump');
