@@ -1,21 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { kafkaConfig } from '@smartgrid/config';
+import { wireOf } from '@smartgrid/events';
+import type { GridEventWireInput } from '@smartgrid/events';
 import { Producer } from 'kafkajs';
 import { KAFKA_PRODUCER } from './kafka.constants';
 import { prefixedTopic, TOPICS } from './kafka.topics';
 
-/** One grid event, as the `grid-events` contract carries it (snake_case on the wire). */
-export interface GridEventInput {
-  eventId: string;
-  /** The sensor or meter it is about; also the message key, so one source's events stay in order. */
-  sourceId: string;
-  type: string;
-  severity: string;
-  status: string;
-  timestamp: Date;
-  details: Record<string, unknown>;
-}
+/** One grid event, as the `grid-events` contract carries it (snake_case on the wire, see wireOf). */
+export type GridEventInput = GridEventWireInput;
 
 /**
  * Publishes grid events on `grid-events` (`{event_id, source_id, type, severity, status,
@@ -40,15 +33,7 @@ export class GridEventsPublisher {
       acks: -1,
       messages: events.map((e) => ({
         key: e.sourceId,
-        value: JSON.stringify({
-          event_id: e.eventId,
-          source_id: e.sourceId,
-          type: e.type,
-          severity: e.severity,
-          status: e.status,
-          timestamp: e.timestamp.toISOString(),
-          details: e.details,
-        }),
+        value: JSON.stringify(wireOf(e)),
       })),
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toWire } from '@smartgrid/events';
-import type { GridEvent, GridEventsSink } from '@smartgrid/events';
+import type { GridEvent, GridEventsSink, GridEventWireInput } from '@smartgrid/events';
 import { GridEventsPublisher } from './grid-events.publisher';
 
 /**
@@ -17,7 +17,7 @@ export class KafkaGridEventsSink implements GridEventsSink {
 }
 
 /** A domain event as the publisher takes it (the wire details: the event's, its source kind and alarm state). */
-export function gridEventInputOf(e: GridEvent): { eventId: string; sourceId: string; type: string; severity: string; status: string; timestamp: Date; details: Record<string, unknown> } {
+export function gridEventInputOf(e: GridEvent): GridEventWireInput {
   return { eventId: e.eventId, sourceId: e.sourceId, type: e.type, severity: e.severity, status: e.status, timestamp: e.timestamp, details: toWire(e).details };
 }
 

@@ -1,14 +1,8 @@
+import type { GridEventWire } from '@smartgrid/events';
 import { Consumer, Kafka } from 'kafkajs';
 
-export interface WireEvent {
-  event_id: string;
-  source_id: string;
-  type: string;
-  severity: string;
-  status: string;
-  timestamp: string;
-  details: Record<string, unknown>;
-}
+/** A `grid-events` message as the contract defines it. */
+export type WireEvent = GridEventWire;
 
 export interface GridEventsTap {
   /** Every committed grid event read so far, with its message key. */

@@ -136,7 +136,23 @@ export interface GridEventWire {
   details: Record<string, unknown>;
 }
 
+/** An event whose details are already as the wire carries them (the registry's events, or a GridEvent's via toWire). */
+export interface GridEventWireInput {
+  eventId: string;
+  sourceId: string;
+  type: string;
+  severity: string;
+  status: string;
+  timestamp: Date;
+  details: Record<string, unknown>;
+}
+
 export function toWire(e: GridEvent): GridEventWire {
+  return wireOf({ ...e, details: { ...e.details, source_kind: e.sourceKind, ...(e.alarm ? { alarm: snapshotToJson(e.alarm) } : {}) } });
+}
+
+/** The contract's snake_case keys, timestamp as ISO text. */
+export function wireOf(e: GridEventWireInput): GridEventWire {
   return {
     event_id: e.eventId,
     source_id: e.sourceId,
@@ -144,7 +160,7 @@ export function toWire(e: GridEvent): GridEventWire {
     severity: e.severity,
     status: e.status,
     timestamp: e.timestamp.toISOString(),
-    details: { ...e.details, source_kind: e.sourceKind, ...(e.alarm ? { alarm: snapshotToJson(e.alarm) } : {}) },
+    details: e.details,
   };
 }
 
