@@ -5,18 +5,13 @@ import type { AlarmStatus, GridEvent, Severity } from '../domain/grid-event.mode
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService, TargetOutcome } from '../history/event-delivery.service';
 import { decodeCursor, encodeCursor } from '../history/cursor.codec';
-import { ALARM_STORE, AlarmStore } from '../ports/alarm-store.port';
+import { ALARM_STORE, AlarmQuery, AlarmStore } from '../ports/alarm-store.port';
 import { EVENT_HISTORY_STORES, EventHistoryStore } from '../ports/event-history-store.port';
 
 export type AlarmSource = 'postgres' | 'mongodb';
 
-export interface AlarmListQuery {
-  status?: AlarmStatus;
-  severity?: Severity;
-  sourceId?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
+/** The store's query, with the keyset position as the API's opaque cursor. */
+export interface AlarmListQuery extends Omit<AlarmQuery, 'after'> {
   cursor?: string;
 }
 

@@ -50,23 +50,16 @@ export interface MeterReading {
  */
 export type Stamped<T> = T & { writtenAtUs: number };
 
-/** What a read returns for a sensor: the reading plus the store it came from. */
-export interface SensorReadingRecord {
-  sensorId: string;
-  sensorType: string;
-  value: number;
-  unit?: string;
-  timestamp: Date;
+/**
+ * What a read returns for a sensor: the reading as the stores keep it (the description and
+ * location live on the sensor, not per reading) plus the store it came from.
+ */
+export interface SensorReadingRecord extends Omit<SensorReading, 'metadata' | 'location'> {
   source: StoreName;
 }
 
-export interface MeterReadingRecord {
-  meterId: string;
-  customerId: string;
-  timestamp: Date;
-  energyKwh: number;
-  powerKw?: number;
-  voltage?: number;
+/** The same for a meter. */
+export interface MeterReadingRecord extends Omit<MeterReading, 'metadata'> {
   source: StoreName;
 }
 

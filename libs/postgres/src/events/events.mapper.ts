@@ -1,17 +1,8 @@
-import type { Alarm, AlarmKind, AlarmNote, AlarmRule, AlarmStatus, ClearCondition, RaiseCondition, RuleSelector, Severity, SourceKind } from '@smartgrid/events';
+import type { Alarm, AlarmKind, AlarmNote, AlarmRule, AlarmStatus, ClearCondition, Severity, SourceKind } from '@smartgrid/events';
 
-/** A row of `alarm_rules`. */
-export interface AlarmRuleRow {
-  id: string;
-  builtin: string | null;
-  name: string;
-  description: string | null;
-  enabled: boolean;
-  selector: RuleSelector;
-  condition: RaiseCondition;
+/** A row of `alarm_rules`: the columns named like the rule's fields hold them as they are. */
+export interface AlarmRuleRow extends Pick<AlarmRule, 'id' | 'builtin' | 'name' | 'description' | 'enabled' | 'selector' | 'condition' | 'severity' | 'version'> {
   clear_condition: ClearCondition;
-  severity: Severity;
-  version: number;
   active_from: Date;
   created_at: Date;
   created_by: string;
