@@ -27,30 +27,13 @@ import { join, resolve } from 'path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
-import {
-  CASSANDRA_CLIENT,
-  CassandraBacklogStore,
-  CassandraQuarantineStore,
-  CassandraModule,
-  CassandraTimeSeriesStore,
-  CassandraTimeseriesModule,
-  timeseriesCqlMigrations,
-} from '@smartgrid/cassandra';
-import { SmartgridConfigModule } from '@smartgrid/config';
-import { BacklogReplayer, BacklogService, HybridStorageModule, HybridStorageService, SensorReading, WriteTarget } from '@smartgrid/hybrid-storage';
-import {
-  foundationMigrations,
-  PostgresBacklogStore,
-  PostgresQuarantineStore,
-  PostgresModule,
-  PostgresTimeSeriesStore,
-  PostgresTimeseriesModule,
-  timeseriesMigrations,
-} from '@smartgrid/postgres';
+import { CASSANDRA_CLIENT } from '@smartgrid/cassandra';
+import { BacklogReplayer, BacklogService, HybridStorageService, SensorReading, WriteTarget } from '@smartgrid/hybrid-storage';
 import { Client as CassandraClient, concurrent } from 'cassandra-driver';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
+import { timeseriesStorageImports } from '../test/support/timeseries-storage.wiring';
 import { Client as PgClient, Pool } from 'pg';
 
 interface Options {
@@ -189,18 +172,7 @@ function bootStorage(): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
     {
       module: BenchModule,
-      imports: [
-        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra'] }),
-        PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
-        CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
-        HybridStorageModule.forRootAsync({
-          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule],
-          stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-          backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-          quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
-          settings: { replay: { enabled: false }, storeTimeoutMs: 60_000 },
-        }),
-      ],
+      imports: timeseriesStorageImports({ settings: { replay: { enabled: false }, storeTimeoutMs: 60_000 } }),
     },
     { logger: ['error', 'warn'] },
   );

@@ -1,37 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  CASSANDRA_CLIENT,
-  CassandraBacklogStore,
-  CassandraQuarantineStore,
-  CassandraModule,
-  CassandraTimeSeriesStore,
-  CassandraTimeseriesModule,
-  timeseriesCqlMigrations,
-} from '@smartgrid/cassandra';
-import { SmartgridConfigModule } from '@smartgrid/config';
-import {
-  BacklogReplayer,
-  HybridStorageModule,
-  HybridStorageService,
-  HybridStorageSettingsOverrides,
-  MeterReading,
-  SensorReading,
-  StorageSyncService,
-} from '@smartgrid/hybrid-storage';
-import { MongoEventsModule, MongoMetadataModule, MongoModule, MongoSensorMetadataStore } from '@smartgrid/mongo';
-import {
-  foundationMigrations,
-  PostgresBacklogStore,
-  PostgresQuarantineStore,
-  PostgresModule,
-  PostgresTimeSeriesStore,
-  PostgresTimeseriesModule,
-  timeseriesMigrations,
-} from '@smartgrid/postgres';
+import { CASSANDRA_CLIENT } from '@smartgrid/cassandra';
+import { BacklogReplayer, HybridStorageService, HybridStorageSettingsOverrides, MeterReading, SensorReading, StorageSyncService } from '@smartgrid/hybrid-storage';
 import { isServerUp, setupTestStack, startServer, TestStack } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 import { DataSource } from 'typeorm';
+import { timeseriesStorageImports } from '../../support/timeseries-storage.wiring';
 
 export interface Harness {
   stack: TestStack;
@@ -59,20 +33,7 @@ export async function startHarness(settings: HybridStorageSettingsOverrides = {}
   let ctx: INestApplicationContext;
   try {
     const moduleRef = await Test.createTestingModule({
-      imports: [
-        SmartgridConfigModule.forRoot({ require: ['postgres', 'cassandra', 'mongo'] }),
-        PostgresModule.forRootAsync({ migrations: [...foundationMigrations, ...timeseriesMigrations] }),
-        CassandraModule.forRootAsync({ migrations: timeseriesCqlMigrations }),
-        MongoModule.forRootAsync(),
-        HybridStorageModule.forRootAsync({
-          imports: [PostgresTimeseriesModule, CassandraTimeseriesModule, MongoMetadataModule, MongoEventsModule],
-          stores: [PostgresTimeSeriesStore, CassandraTimeSeriesStore],
-          backlogs: [PostgresBacklogStore, CassandraBacklogStore],
-          quarantines: [PostgresQuarantineStore, CassandraQuarantineStore],
-          sensorMetadata: MongoSensorMetadataStore,
-          settings: { storeTimeoutMs: 10_000, ...settings },
-        }),
-      ],
+      imports: timeseriesStorageImports({ settings: { storeTimeoutMs: 10_000, ...settings }, mongo: true }),
     }).compile();
     moduleRef.useLogger(['error']);
     ctx = await moduleRef.init();
