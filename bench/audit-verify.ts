@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import { nonNegativeInteger, numberOptions } from './support/bench.args';
 
 interface Options {
   entries: number;
@@ -26,14 +27,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { entries: 100_000, batch: 1000, runs: 3, single: 1000 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '') as keyof Options;
-    const value = Number(argv[i + 1]);
-    if (!(key in opts) || !Number.isInteger(value) || value < 0) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
-    opts[key] = value;
-  }
-  return opts;
+  return numberOptions<Options>(argv, { entries: 100_000, batch: 1000, runs: 3, single: 1000 }, nonNegativeInteger);
 }
 
 const ACTIONS = ['user.created', 'user.role_changed', 'auth.login', 'auth.login_failed', 'storage.replay'];

@@ -45,6 +45,7 @@ import { Fleet } from '../apps/data-processing/src/feed/fleet.simulator';
 import { ingestGroupId } from '../apps/data-processing/src/ingest/ingest.settings';
 import { startChildApp } from '../apps/data-processing/test/support/child-app';
 import { BuiltApp, freePort } from '../test/support/built-app';
+import { numberOptions } from './support/bench.args';
 import { CpuSplit, localServerPids } from './support/process-cpu';
 
 /** The consuming app under measurement: from the sources (TypeScript loader) or built. */
@@ -70,15 +71,12 @@ interface Args {
   rules: number;
 }
 
+/** 0 turns these off; every other figure must be positive. */
+const MAY_BE_ZERO: readonly (keyof Args)[] = ['built', 'soak', 'rules'];
+
 function parseArgs(argv: string[]): Args {
-  const a: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20, built: 0, soak: 0, rules: 20 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Args;
-    const n = Number(argv[i + 1]);
-    if (!(key in a) || !Number.isFinite(n) || n < 0 || (n === 0 && key !== 'built' && key !== 'soak' && key !== 'rules')) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
-    a[key] = n;
-  }
-  return a;
+  const defaults: Args = { readings: 200_000, sensors: 2000, ceilingReadings: 100_000, naiveReadings: 2000, latencySeconds: 20, built: 0, soak: 0, rules: 20 };
+  return numberOptions(argv, defaults, (n, key) => Number.isFinite(n) && (n > 0 || (n === 0 && MAY_BE_ZERO.includes(key))));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

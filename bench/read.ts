@@ -24,6 +24,7 @@ import { setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client as CassandraClient } from 'cassandra-driver';
 import { DataSource } from 'typeorm';
 import { createApp, startApp } from '../apps/data-processing/src/data-processing.app';
+import { numberOptions, positiveInteger } from './support/bench.args';
 
 interface Args {
   runs: number;
@@ -53,16 +54,7 @@ interface Row {
 const DAY = 86_400_000;
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { runs: 20, days: 31 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i]!.replace(/^--/, '');
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${key} needs a positive integer`);
-    if (key === 'runs') a.runs = n;
-    else if (key === 'days') a.days = n;
-    else throw new Error(`unknown option --${key}`);
-  }
-  return a;
+  return numberOptions<Args>(argv, { runs: 20, days: 31 }, positiveInteger);
 }
 
 function pct(sorted: number[], p: number): number {

@@ -21,6 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { createApp, startApp } from '../apps/data-processing/src/data-processing.app';
+import { numberOptions, positiveInteger } from './support/bench.args';
 
 interface Options {
   sensors: number;
@@ -29,14 +30,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { sensors: 100_000, queries: 500, 'mongo-queries': 5 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i]!.replace(/^--/, '') as keyof Options;
-    const value = Number(argv[i + 1]);
-    if (!(key in opts) || !Number.isInteger(value) || value < 1) throw new Error(`bad argument ${argv[i]} ${argv[i + 1] ?? ''}`);
-    opts[key] = value;
-  }
-  return opts;
+  return numberOptions<Options>(argv, { sensors: 100_000, queries: 500, 'mongo-queries': 5 }, positiveInteger);
 }
 
 /** Sensors spread uniformly over a 0.3° × 0.3° box around Tirana (about 25 × 33 km). */

@@ -35,6 +35,7 @@ import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { timeseriesStorageImports } from '../test/support/timeseries-storage.wiring';
 import { Client as PgClient, Pool } from 'pg';
+import { nonNegativeInteger, numberOptions } from './support/bench.args';
 
 interface Options {
   readings: number;
@@ -51,18 +52,12 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { readings: 100_000, outage: 1, writers: 4, rounds: 2, batch: 1000, sensors: 1000, naive: 2000, drain: 0 };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--modes') {
-      o.modes = argv[++i];
-      continue;
-    }
-    const key = argv[i]!.replace(/^--/, '') as keyof Omit<Options, 'modes'>;
-    if (!(key in o)) throw new Error(`unknown option ${argv[i]}`);
-    const v = Number(argv[++i]);
-    if (!Number.isInteger(v) || v < 0) throw new Error(`${argv[i - 1]} needs a non-negative integer`);
-    o[key] = v;
-  }
+  // --modes takes a list of ids; every other option a number.
+  const at = argv.indexOf('--modes');
+  const numeric = at < 0 ? argv : [...argv.slice(0, at), ...argv.slice(at + 2)];
+  const defaults: Omit<Options, 'modes'> = { readings: 100_000, outage: 1, writers: 4, rounds: 2, batch: 1000, sensors: 1000, naive: 2000, drain: 0 };
+  const o: Options = numberOptions(numeric, defaults, nonNegativeInteger);
+  if (at >= 0) o.modes = argv[at + 1];
   return o;
 }
 
