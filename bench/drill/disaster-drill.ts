@@ -8,7 +8,6 @@
  *
  * Bounded: it produces exactly the readings asked for, to the loopback stack, and stops.
  */
-import { INestApplication } from '@nestjs/common';
 import { StorageSyncService } from '@smartgrid/hybrid-storage';
 import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { appRoleEnv, createTestDatabase, dropKeyspace, dropMongoDatabase, dropTestDatabase, setupTestStack, TestStack } from '@smartgrid/testing';
@@ -18,11 +17,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
-import { createApp as createDataProcessing, startApp as startDataProcessing, whenIngestAssigned } from '../../apps/data-processing/src/data-processing.app';
 import { main as storageCli } from '../../apps/data-processing/src/cli/storage-cli.main';
-import { createApp as createUserManagement, startApp as startUserManagement } from '../../apps/user-management/src/user-management.app';
 import { AuditMirrorService } from '../../apps/user-management/src/audit/audit-mirror.service';
 import { AuditVerifyService } from '../../apps/user-management/src/audit/audit-verify.service';
+import { DrillApps, drillPgClient, startDrillApps, stopDrillApps } from '../../test/support/drill-apps';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,28 +47,19 @@ async function main(): Promise<void> {
   Object.assign(process.env, stack.env, appRoleEnv('data-processing'));
   const dir = join(mkdtempSync(join(tmpdir(), 'sg-drill-')), 'backup');
   const figures: Record<string, string> = {};
-  let dp: INestApplication | undefined;
-  let um: INestApplication | undefined;
+  let apps: DrillApps | undefined;
   let pg: Client | undefined;
   const kafka = new Kafka({ clientId: 'drill-producer', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  const connectPg = async (): Promise<Client> => {
-    const c = new Client({ host: stack.env.POSTGRES_HOST, port: Number(stack.env.POSTGRES_PORT), user: stack.env.POSTGRES_USER, password: stack.env.POSTGRES_PASSWORD, database: stack.env.POSTGRES_DB });
-    await c.connect();
-    return c;
-  };
+  const connectPg = (): Promise<Client> => drillPgClient(stack.env);
   const count = async (sql: string): Promise<number> => Number((await pg!.query<{ n: string }>(sql)).rows[0]!.n);
   const startApps = async (): Promise<void> => {
-    dp = await createDataProcessing({ env: { ...stack.env, ...appRoleEnv('data-processing') }, logger: ['error'] });
-    await startDataProcessing(dp, 0);
-    await whenIngestAssigned(dp, 300_000);
-    um = await createUserManagement({ env: { ...stack.env, ...appRoleEnv('user-management') }, logger: ['error'] });
-    await startUserManagement(um, 0);
+    apps = await startDrillApps(stack.env, 300_000);
   };
   const stopApps = async (): Promise<void> => {
-    await dp?.close();
-    await um?.close();
-    dp = um = undefined;
+    const running = apps;
+    apps = undefined;
+    await stopDrillApps(running);
   };
   let seq = 0;
   const produced = { sensor: 0, meter: 0, audit: 0 };
@@ -158,7 +147,7 @@ async function main(): Promise<void> {
     await produce(phase3);
     t = Date.now();
     await caughtUp('phases 2-3');
-    await um!.get(AuditMirrorService).flush();
+    await apps!.um.get(AuditMirrorService).flush();
     log(`all ${READINGS} readings stored; wiping every store`);
 
     await stopApps();
@@ -185,15 +174,15 @@ async function main(): Promise<void> {
       `${((Date.now() - t) / 1000).toFixed(1)} s (caught up ${(catchUp / 1000).toFixed(1)} s after the apps were ready: ${redelivered} readings after the recorded offsets, ${Math.round(redelivered / (catchUp / 1000))}/s)`;
 
     t = Date.now();
-    const report = await dp!.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000), concurrency: 8 });
+    const report = await apps!.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000), concurrency: 8 });
     figures.reconcile = `${((Date.now() - t) / 1000).toFixed(1)} s: ${report.totals.units} units, out of sync ${report.totals.outOfSync}, rows postgres ${report.totals.rows.postgres}, cassandra ${report.totals.rows.cassandra}`;
-    const verify = await um!.get(AuditVerifyService).verify();
+    const verify = await apps!.um.get(AuditVerifyService).verify();
     const conn = mongoose.createConnection(`mongodb://${stack.env.MONGODB_HOST}:${stack.env.MONGODB_PORT}/${stack.env.MONGODB_DB}`, { directConnection: true });
     await conn.asPromise();
     let mongoDocs = 0;
     const pgAudit = await count('SELECT count(*) AS n FROM audit_log');
     for (let i = 0; i < 120; i++) {
-      await um!.get(AuditMirrorService).flush();
+      await apps!.um.get(AuditMirrorService).flush();
       mongoDocs = await conn.db!.collection('audit_log').countDocuments();
       if (mongoDocs === pgAudit) break;
       await new Promise((r) => setTimeout(r, 1000));

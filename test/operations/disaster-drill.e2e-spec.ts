@@ -1,4 +1,3 @@
-import { INestApplication } from '@nestjs/common';
 import { StorageSyncService } from '@smartgrid/hybrid-storage';
 import { prefixedTopic, TOPICS } from '@smartgrid/kafka';
 import { APP_ROLES, appRoleEnv, createTestDatabase, dropKeyspace, dropMongoDatabase, dropTestDatabase, setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
@@ -8,11 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
-import { createApp as createDataProcessing, startApp as startDataProcessing, whenIngestAssigned } from '../../apps/data-processing/src/data-processing.app';
 import { main as storageCli } from '../../apps/data-processing/src/cli/storage-cli.main';
-import { createApp as createUserManagement, startApp as startUserManagement } from '../../apps/user-management/src/user-management.app';
 import { AuditMirrorService } from '../../apps/user-management/src/audit/audit-mirror.service';
 import { AuditVerifyService } from '../../apps/user-management/src/audit/audit-verify.service';
+import { DrillApps, drillPgClient, startDrillApps, stopDrillApps } from '../support/drill-apps';
 
 const SENSORS = 20;
 const METERS = 10;
@@ -28,8 +26,7 @@ const BASE = Date.now() - 6 * 3_600_000;
  */
 describe('disaster drill: backup, wipe, restore, catch up (real servers)', () => {
   let stack: TestStack;
-  let dp: INestApplication | undefined;
-  let um: INestApplication | undefined;
+  let apps: DrillApps | undefined;
   let producer: Producer;
   let pg: Client | undefined;
   let dir: string;
@@ -37,22 +34,14 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
   let seq = 0;
 
   const startApps = async (): Promise<void> => {
-    dp = await createDataProcessing({ env: { ...stack.env, ...appRoleEnv('data-processing') }, logger: ['error'] });
-    await startDataProcessing(dp, 0);
-    await whenIngestAssigned(dp, 120_000);
-    um = await createUserManagement({ env: { ...stack.env, ...appRoleEnv('user-management') }, logger: ['error'] });
-    await startUserManagement(um, 0);
+    apps = await startDrillApps(stack.env, 120_000);
   };
   const stopApps = async (): Promise<void> => {
-    await dp?.close();
-    await um?.close();
-    dp = um = undefined;
+    const running = apps;
+    apps = undefined;
+    await stopDrillApps(running);
   };
-  const connectPg = async (): Promise<Client> => {
-    const c = new Client({ host: stack.env.POSTGRES_HOST, port: Number(stack.env.POSTGRES_PORT), user: stack.env.POSTGRES_USER, password: stack.env.POSTGRES_PASSWORD, database: stack.env.POSTGRES_DB });
-    await c.connect();
-    return c;
-  };
+  const connectPg = (): Promise<Client> => drillPgClient(stack.env);
   const count = async (sql: string): Promise<number> => Number((await pg!.query<{ n: string }>(sql)).rows[0]!.n);
   /** Owner and privileges of every table, sequence and function of the schema (extensions' own excepted). */
   const privileges = async (): Promise<{ kind: string; name: string; owner: string; acl: string | null }[]> =>
@@ -151,7 +140,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
 
     await produce(40, 20);
     await caughtUp();
-    await um!.get(AuditMirrorService).flush();
+    await apps!.um.get(AuditMirrorService).flush();
     const auditEntries = await count('SELECT count(*) AS n FROM audit_log');
     const privilegesBefore = await privileges();
     expect(privilegesBefore.find((p) => p.name === 'audit_log')?.owner).toBe(APP_ROLES.owner);
@@ -191,7 +180,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
     expect(await count('SELECT count(*) AS n FROM sensor_data')).toBe(produced.sensor);
     expect(await count('SELECT count(*) AS n FROM meter_readings')).toBe(produced.meter);
 
-    const report = await dp!.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000) });
+    const report = await apps!.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000) });
     expect(report.totals).toMatchObject({
       outOfSync: 0,
       rows: { postgres: produced.sensor + produced.meter, cassandra: produced.sensor + produced.meter },
@@ -199,7 +188,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
       mismatched: 0,
     });
 
-    const verify = await um!.get(AuditVerifyService).verify();
+    const verify = await apps!.um.get(AuditVerifyService).verify();
     expect(verify.valid).toBe(true);
     const entriesNow = await count('SELECT count(*) AS n FROM audit_log');
     expect(entriesNow).toBeGreaterThanOrEqual(auditEntries);
@@ -209,7 +198,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
       await conn.asPromise();
       await waitFor(
         async () => {
-          await um!.get(AuditMirrorService).flush();
+          await apps!.um.get(AuditMirrorService).flush();
           return (await conn.db!.collection('audit_log').countDocuments()) === (await count('SELECT count(*) AS n FROM audit_log'));
         },
         120_000,
