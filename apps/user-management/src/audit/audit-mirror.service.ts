@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore } from '@smartgrid/audit';
+import { DrainLoop } from '../common/drain.loop';
 import { AuditMetrics } from './audit.metrics';
 
 const BATCH = 500;
@@ -24,12 +25,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 @Injectable()
 export class AuditMirrorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AuditMirror');
-  private running: Promise<void> | null = null;
-  private rerun = false;
-  private timer: NodeJS.Timeout | undefined;
-  private backoffMs = 0;
+  private readonly loop = new DrainLoop({
+    drain: () => this.drain(),
+    backoff: { initialMs: 500, maxMs: MAX_BACKOFF_MS },
+    idlePollMs: IDLE_POLL_MS,
+    failed: (e) => this.failed(e),
+  });
   private indexesReady = false;
-  private stopped = false;
   private lastError: string | null = null;
   /** Whether the entries written while the copy was switched off have been queued (once per start). */
   private tailQueued = false;
@@ -55,39 +57,18 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
     this.notify();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a drain soon; several calls while one runs collapse into one more pass. */
   notify(): void {
-    if (!this.enabled || this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((e: unknown) => this.failed(e))
-      .finally(() => {
-        this.running = null;
-        if (this.rerun && this.backoffMs === 0) {
-          this.rerun = false;
-          this.notify();
-        } else {
-          this.schedule(this.backoffMs || IDLE_POLL_MS);
-        }
-      });
+    if (this.enabled) this.loop.notify();
   }
 
   /** Drains until the backlog is empty (or fails); for tests and the start-up path. */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
-    this.backoffMs = 0;
-    this.notify();
-    while (this.running) await this.running;
+    if (this.enabled) await this.loop.flush();
   }
 
   get status(): { enabled: boolean; lastError: string | null } {
@@ -100,13 +81,6 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
    */
   get readyForQueries(): boolean {
     return this.enabled && this.tailQueued && this.lastError === null;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.notify(), ms);
-    this.timer.unref();
   }
 
   private async drain(): Promise<void> {
@@ -143,9 +117,8 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
       this.metrics.mirrored.inc(entries.length);
       if (this.lastError) this.logger.log(`MongoDB reachable again; audit backlog draining (${entries.length} copied)`);
       this.lastError = null;
-      this.backoffMs = 0;
+      this.loop.progressed();
     }
-    this.backoffMs = 0;
   }
 
   private failed(e: unknown): void {
@@ -153,7 +126,6 @@ export class AuditMirrorService implements OnApplicationBootstrap, OnApplication
     // One warning per outage, not one per retry.
     if (this.lastError === null) this.logger.warn(`audit mirror paused, will retry: ${message}`);
     this.lastError = message;
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 500);
   }
 
   /**

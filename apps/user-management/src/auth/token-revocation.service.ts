@@ -3,6 +3,7 @@ import type { Transaction } from '@smartgrid/audit';
 import { TokenRevocation, TokenRevocationList, UserTokensRevocation } from '@smartgrid/auth';
 import { TokenRevocationsPublisher } from '@smartgrid/kafka';
 import { TOKEN_REVOCATION_OUTBOX, TokenRevocationOutbox, User } from '@smartgrid/users';
+import { DrainLoop } from '../common/drain.loop';
 
 const BATCH = 100;
 const MAX_BACKOFF_MS = 30_000;
@@ -22,11 +23,13 @@ export function userRevocation(user: Pick<User, 'id' | 'tokenVersion'>, reason: 
 @Injectable()
 export class TokenRevocationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('TokenRevocations');
-  private running: Promise<void> | null = null;
-  private rerun = false;
-  private timer: NodeJS.Timeout | undefined;
-  private backoffMs = 0;
-  private stopped = false;
+  private readonly loop = new DrainLoop({
+    drain: () => this.drain(),
+    backoff: { initialMs: 1000, maxMs: MAX_BACKOFF_MS },
+    failed: (e, first) => {
+      if (first) this.logger.warn(`publishing token revocations failed, will retry: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  });
 
   constructor(
     @Inject(TOKEN_REVOCATION_OUTBOX) private readonly outbox: TokenRevocationOutbox,
@@ -49,50 +52,17 @@ export class TokenRevocationService implements OnApplicationBootstrap, OnApplica
     this.notify();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Waits until the outbox is empty (tests). */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
-    this.backoffMs = 0;
-    this.notify();
-    while (this.running) await this.running;
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
   private notify(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain()
-      .then(() => {
-        this.backoffMs = 0;
-      })
-      .catch((e: unknown) => {
-        if (this.backoffMs === 0) this.logger.warn(`publishing token revocations failed, will retry: ${e instanceof Error ? e.message : String(e)}`);
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 1000);
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.backoffMs > 0) this.schedule(this.backoffMs);
-        else if (this.rerun) {
-          this.rerun = false;
-          this.notify();
-        }
-      });
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.notify(), ms);
-    this.timer.unref();
+    this.loop.notify();
   }
 
   private async drain(): Promise<void> {
