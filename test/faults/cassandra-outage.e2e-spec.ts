@@ -1,4 +1,4 @@
-import { isServerUp, OpenApiContract, OpenApiDocument, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { OpenApiContract, OpenApiDocument, restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { Harness, json, startHarness } from '../../apps/data-processing/test/support/harness';
 import { sensorMessage } from '../../apps/data-processing/test/support/malformed-corpus';
@@ -46,14 +46,7 @@ describe('fault: Cassandra goes away and comes back', () => {
     contract = new OpenApiContract((await request(h.baseUrl).get('/docs-json').expect(200)).body as OpenApiDocument, { openSchemas: ['HealthIndicator'] });
   });
 
-  afterAll(async () => {
-    // Whatever happened above, leave the server running for everyone else.
-    try {
-      if (!isServerUp('cassandra')) startServer('cassandra');
-    } finally {
-      await h?.close();
-    }
-  });
+  afterAll(() => restoreServersThen(['cassandra'], () => h?.close()));
 
   it('is ready while every store is up', async () => {
     const r = await ready();

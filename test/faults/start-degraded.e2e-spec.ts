@@ -1,4 +1,4 @@
-import { isServerUp, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { Harness, json, startHarness } from '../../apps/data-processing/test/support/harness';
 import { sensorMessage } from '../../apps/data-processing/test/support/malformed-corpus';
@@ -24,13 +24,7 @@ describe.each(['cassandra', 'postgres'] as const)('data-processing starts withou
     h = await startHarness({}, () => stopServer(down));
   });
 
-  afterAll(async () => {
-    try {
-      if (!isServerUp(down)) startServer(down);
-    } finally {
-      await h?.close();
-    }
-  });
+  afterAll(() => restoreServersThen([down], () => h?.close()));
 
   const ready = async (): Promise<{ code: number; body: Ready }> => {
     const res = await request(h.baseUrl).get('/health/ready');

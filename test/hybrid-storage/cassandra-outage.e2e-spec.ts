@@ -1,5 +1,5 @@
 import { StorageReadError } from '@smartgrid/hybrid-storage';
-import { isServerUp, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import { BASE, cassandraCount, Harness, meterBatch, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
 const DAY = '2026-01-15';
@@ -20,13 +20,7 @@ describe('fault: Cassandra stopped mid-run', () => {
     h = await startHarness({ storeTimeoutMs: 8000, replay: { enabled: true, intervalMs: 500 } });
   });
 
-  afterAll(async () => {
-    try {
-      if (!isServerUp('cassandra')) startServer('cassandra');
-    } finally {
-      await h?.close();
-    }
-  });
+  afterAll(() => restoreServersThen(['cassandra'], () => h?.close()));
 
   it('writes to both stores while Cassandra is up', async () => {
     const r = await h.storage.storeSensorDataBatch(sensorBatch(10, 10, BASE, 'CO'));

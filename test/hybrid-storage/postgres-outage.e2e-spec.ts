@@ -1,5 +1,5 @@
 import { StorageReadError } from '@smartgrid/hybrid-storage';
-import { isServerUp, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import { BASE, cassandraCount, Harness, meterBatch, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
 /**
@@ -15,13 +15,7 @@ describe('fault: PostgreSQL stopped mid-run', () => {
     h = await startHarness({ storeTimeoutMs: 8000, replay: { enabled: true, intervalMs: 500 } });
   });
 
-  afterAll(async () => {
-    try {
-      if (!isServerUp('postgres')) startServer('postgres');
-    } finally {
-      await h?.close();
-    }
-  });
+  afterAll(() => restoreServersThen(['postgres'], () => h?.close()));
 
   it('writes to both stores while PostgreSQL is up', async () => {
     const r = await h.storage.storeSensorDataBatch(sensorBatch(5, 10, BASE, 'PO'));

@@ -1,7 +1,7 @@
 import { CassandraEventHistoryStore } from '@smartgrid/cassandra';
 import type { EventHistoryStore } from '@smartgrid/events';
 import { MongoEventHistoryStore } from '@smartgrid/mongo';
-import { isServerUp, ServerName, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { caughtUp, GridEventsTap, tapGridEvents } from './support/grid-events';
 import { Harness, json, startHarness } from './support/harness';
@@ -51,14 +51,12 @@ describe('event history while a store is stopped (real servers)', () => {
     await waitFor(async () => (await request(h.baseUrl).get('/health/ready')).body.details?.mongodb?.status === 'up', 60_000, 250, 'mongodb up');
   });
 
-  afterAll(async () => {
-    try {
-      for (const s of ['ferretdb', 'cassandra'] as ServerName[]) if (!isServerUp(s)) startServer(s);
-    } finally {
+  afterAll(() =>
+    restoreServersThen(['ferretdb', 'cassandra'], async () => {
       await tap?.stop().catch(() => undefined);
       await h?.close();
-    }
-  });
+    }),
+  );
 
   it('with every store up, events reach both stores and grid-events at once', async () => {
     await episode();

@@ -1,4 +1,4 @@
-import { isServerUp, startServer, stopServer, waitFor } from '@smartgrid/testing';
+import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { Harness, startHarness } from './support/harness';
 
@@ -17,10 +17,7 @@ describe('registry with MongoDB stopped (real servers)', () => {
     h = await startHarness({}, () => stopServer('ferretdb'));
   });
 
-  afterAll(async () => {
-    if (!isServerUp('ferretdb')) startServer('ferretdb');
-    await h?.close();
-  });
+  afterAll(() => restoreServersThen(['ferretdb'], () => h?.close()));
 
   it('starts and is ready, degraded, naming MongoDB as optional', async () => {
     const res = await request(h.baseUrl).get('/health/ready').expect(200);

@@ -5,7 +5,7 @@ export { adminClient, adminPool, APP_ROLES, appRoleEnv, createTestDatabase, drop
 export type { TestDatabase } from './postgres.fixtures';
 export { deleteTestTopics, dropKeyspace, dropMongoDatabase, setupTestStack } from './test.stack';
 export type { TestStack } from './test.stack';
-export { isServerUp, REPO_ROOT, runStack, startServer, stopServer } from './servers.control';
+export { ensureServersUp, isServerUp, REPO_ROOT, restoreServersThen, runStack, startServer, stopServer } from './servers.control';
 export type { ServerName, StackResult } from './servers.control';
 export { waitFor } from './wait.util';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage.doubles';

@@ -38,3 +38,20 @@ export function startServer(name: ServerName): void {
 export function isServerUp(name: ServerName): boolean {
   return runStack(['status', name], 60_000).status === 0;
 }
+
+/** Starts each of `servers` that is not running (another file's fault test may have one stopped). */
+export function ensureServersUp(...servers: ServerName[]): void {
+  for (const s of servers) if (!isServerUp(s)) startServer(s);
+}
+
+/**
+ * A fault test's afterAll: whatever happened above, the servers it may have stopped run again
+ * for everyone else; then `close` runs, even when a start failed.
+ */
+export async function restoreServersThen(servers: ServerName[], close: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    ensureServersUp(...servers);
+  } finally {
+    await close();
+  }
+}

@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { CASSANDRA_CLIENT } from '@smartgrid/cassandra';
 import { BacklogReplayer, HybridStorageService, HybridStorageSettingsOverrides, MeterReading, SensorReading, StorageSyncService } from '@smartgrid/hybrid-storage';
-import { isServerUp, setupTestStack, startServer, TestStack } from '@smartgrid/testing';
+import { ensureServersUp, setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 import { DataSource } from 'typeorm';
 import { timeseriesStorageImports } from '../../support/timeseries-storage.wiring';
@@ -25,9 +25,7 @@ export interface Harness {
  */
 export async function startHarness(settings: HybridStorageSettingsOverrides = {}, env: Record<string, string> = {}): Promise<Harness> {
   // Another file's fault test may have a server stopped right now: wait for it to be back.
-  for (const server of ['postgres', 'cassandra', 'ferretdb'] as const) {
-    if (!isServerUp(server)) startServer(server);
-  }
+  ensureServersUp('postgres', 'cassandra', 'ferretdb');
   const stack = await setupTestStack(env);
   Object.assign(process.env, stack.env);
   let ctx: INestApplicationContext;
