@@ -1,5 +1,5 @@
 import { CASSANDRA_CLIENT, CassandraBacklogStore } from '@smartgrid/cassandra';
-import { OpenApiContract, OpenApiDocument, waitFor } from '@smartgrid/testing';
+import { CheckedApi, waitFor } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 import request from 'supertest';
 import { Harness, json, startHarness } from './support/harness';
@@ -12,31 +12,17 @@ import { meterMessage, sensorMessage } from './support/malformed-corpus';
  */
 describe('data-processing OpenAPI contract (real app, real answers)', () => {
   let h: Harness;
-  let contract: OpenApiContract;
-  const seen = new Set<string>();
+  let api: CheckedApi;
   const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const base = hour - 3 * 3_600_000;
   const range = { from: new Date(base - 3_600_000).toISOString(), to: new Date(hour).toISOString() };
 
   /** One request whose answer is checked against the document (and counted for coverage). */
-  async function call(
-    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
-    url: string,
-    opts: { token?: string; query?: Record<string, string>; body?: unknown } = {},
-  ): Promise<request.Response> {
-    let req = request(h.baseUrl)[method](url);
-    if (opts.query) req = req.query(opts.query);
-    if (opts.token) req = req.set('Authorization', `Bearer ${opts.token}`);
-    const res = await (opts.body === undefined ? req : req.send(opts.body as object));
-    seen.add(contract.check(method, url, res.status, res.headers['content-type'], res.body));
-    return res;
-  }
+  const call = (...args: Parameters<CheckedApi['call']>): ReturnType<CheckedApi['call']> => api.call(...args);
 
   beforeAll(async () => {
     h = await startHarness();
-    const doc = (await request(h.baseUrl).get('/docs-json').expect(200)).body as OpenApiDocument;
-    // Probe reports carry probe-specific fields besides status.
-    contract = new OpenApiContract(doc, { openSchemas: ['HealthIndicator'] });
+    api = await CheckedApi.of(() => request(h.baseUrl));
   });
 
   afterAll(async () => {
@@ -44,8 +30,8 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
   });
 
   it('names every request and response body as a component schema and types every parameter', () => {
-    expect(contract.namingProblems()).toEqual([]);
-    expect(Object.keys(contract.doc.components?.schemas ?? {})).toEqual(
+    expect(api.contract.namingProblems()).toEqual([]);
+    expect(Object.keys(api.contract.doc.components?.schemas ?? {})).toEqual(
       expect.arrayContaining(['ErrorResponse', 'FieldError', 'SensorReadingsResponse', 'MeterReadingsResponse', 'StorageStatusResponse', 'HealthReady']),
     );
   });
@@ -296,6 +282,6 @@ describe('data-processing OpenAPI contract (real app, real answers)', () => {
   });
 
   it('has checked a success and an error answer of every documented route', () => {
-    expect(contract.coverageGaps(seen)).toEqual([]);
+    expect(api.coverageGaps()).toEqual([]);
   });
 });

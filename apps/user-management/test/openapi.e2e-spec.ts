@@ -1,9 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { OpenApiContract, OpenApiDocument } from '@smartgrid/testing';
-import request from 'supertest';
+import { CheckedApi } from '@smartgrid/testing';
 import { ADMIN, Harness, startHarness } from './support/user-management.harness';
-
-type Method = 'get' | 'post' | 'patch' | 'delete';
 
 const NO_SUCH_USER = '00000000-0000-4000-8000-000000000000';
 /** A signing key of this run only, so that the checkpoint routes answer for real. */
@@ -16,27 +13,16 @@ const CHECKPOINT_KEY = generateKeyPairSync('ed25519').privateKey.export({ format
  */
 describe('user-management OpenAPI contract (real app, real answers)', () => {
   let h: Harness;
-  let contract: OpenApiContract;
+  let api: CheckedApi;
   let admin: string;
-  const seen = new Set<string>();
 
   /** One request whose answer is checked against the document (and counted for coverage). */
-  async function call(method: Method, url: string, opts: { token?: string; query?: Record<string, string>; body?: object } = {}): Promise<request.Response> {
-    let req = h.http()[method](url);
-    if (opts.query) req = req.query(opts.query);
-    if (opts.token) req = req.set('Authorization', `Bearer ${opts.token}`);
-    if (opts.body) req = req.send(opts.body);
-    const res = await req;
-    seen.add(contract.check(method, url, res.status, res.headers['content-type'], res.body));
-    return res;
-  }
+  const call = (...args: Parameters<CheckedApi['call']>): ReturnType<CheckedApi['call']> => api.call(...args);
 
   beforeAll(async () => {
     h = await startHarness({ LOGIN_MAX_FAILURES_PER_USER: '3', AUDIT_CHECKPOINT_KEY: CHECKPOINT_KEY });
     admin = await h.adminToken();
-    const doc = (await h.http().get('/docs-json').expect(200)).body as OpenApiDocument;
-    // Probe reports carry probe-specific fields besides status.
-    contract = new OpenApiContract(doc, { openSchemas: ['HealthIndicator'] });
+    api = await CheckedApi.of(h.http);
   });
 
   afterAll(async () => {
@@ -44,8 +30,8 @@ describe('user-management OpenAPI contract (real app, real answers)', () => {
   });
 
   it('names every request and response body as a component schema and types every parameter', () => {
-    expect(contract.namingProblems()).toEqual([]);
-    expect(Object.keys(contract.doc.components?.schemas ?? {})).toEqual(
+    expect(api.contract.namingProblems()).toEqual([]);
+    expect(Object.keys(api.contract.doc.components?.schemas ?? {})).toEqual(
       expect.arrayContaining(['ErrorResponse', 'FieldError', 'LoginDto', 'LoginResponse', 'CreateUserDto', 'UserView', 'AuditPage', 'HealthReady']),
     );
   });
@@ -128,6 +114,6 @@ describe('user-management OpenAPI contract (real app, real answers)', () => {
   });
 
   it('has checked a success and an error answer of every documented route', () => {
-    expect(contract.coverageGaps(seen)).toEqual([]);
+    expect(api.coverageGaps()).toEqual([]);
   });
 });

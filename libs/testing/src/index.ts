@@ -15,5 +15,7 @@ export {
 export { logChildOutput, TEST_OUTPUT_ENV } from './child-output.capture';
 export { OpenApiContract } from './openapi.contract';
 export type { OpenApiContractOptions, OpenApiDocument } from './openapi.contract';
+export { CheckedApi } from './checked-api.client';
+export type { ApiCallOptions, ApiMethod } from './checked-api.client';
 export { httpFrom } from './http-from.client';
 export type { PlainResponse } from './http-from.client';
