@@ -3,6 +3,7 @@ import { waitFor } from '@smartgrid/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { listDeadLetters, redriveDeadLetters } from '../src/cli/dead-letters.commands';
 import { main as storageCli } from '../src/cli/storage-cli.main';
+import { readAuditEvents } from './support/audit-events';
 import { Harness, startHarness } from './support/harness';
 import { sensorMessage } from './support/malformed-corpus';
 
@@ -113,16 +114,7 @@ describe('dead-letter list and redrive (real servers)', () => {
     expect(text).toContain('selected 4, stored 3');
     expect(await h.sql("SELECT count(*)::int AS n FROM sensor_data WHERE sensor_id LIKE 'RD-%'")).toEqual([{ n: 3 }]);
 
-    const consumer = h.kafka.consumer({ groupId: `${prefix}audit-reader` });
-    const seen: { actor: string; action: string; metadata: Record<string, unknown> }[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
-      await waitFor(async () => seen.some((e) => e.action === 'storage.dlq.redrive'), 60_000, 250, 'the redrive audit event');
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await readAuditEvents(h, (events) => events.some((e) => e.action === 'storage.dlq.redrive'), 'the redrive audit event');
     expect(seen.find((e) => e.action === 'storage.dlq.redrive')).toMatchObject({ actor: expect.stringMatching(/^cli:/), metadata: { reason: 'unknown_field', selected: 4, stored: 3, stillDead: 1 } });
   });
 });

@@ -5,6 +5,7 @@ import { MongoEventHistoryStore } from '@smartgrid/mongo';
 import { waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { caughtUp, endOffsets, GridEventsTap, tapGridEvents } from './support/grid-events';
+import { tapAuditEvents } from './support/audit-events';
 import { Harness, json, startHarness } from './support/harness';
 import { meterMessage, sensorMessage } from './support/malformed-corpus';
 
@@ -225,10 +226,10 @@ describe('grid events and alarms on ingest (real servers)', () => {
     const everything = (await get('/api/events', { source_id: SENSOR, ...range, limit: '100' }).expect(200)).body.events.map((e: { eventId: string }) => e.eventId);
     expect([...e1.events, ...e2.events].map((e: { eventId: string }) => e.eventId)).toEqual(everything);
     expect((await get('/api/alarms', { cursor: 'bm90LWEtY3Vyc29y' }).expect(400)).body.fields[0].field).toBe('cursor');
-    const audit = await tapAudit(h);
+    const audit = await tapAuditEvents(h);
     try {
-      await waitFor(() => audit.some((a) => a.action === 'alarm.acknowledge' && a.resource === `alarms/${active.alarmId}` && a.actor === 'operator-user'), 30_000, 250, 'audit event');
-      expect(audit.find((a) => a.action === 'alarm.clear')?.metadata).toMatchObject({ note: 'tap changer fixed', sourceId: SENSOR });
+      await waitFor(() => audit.events.some((a) => a.action === 'alarm.acknowledge' && a.resource === `alarms/${active.alarmId}` && a.actor === 'operator-user'), 30_000, 250, 'audit event');
+      expect(audit.events.find((a) => a.action === 'alarm.clear')?.metadata).toMatchObject({ note: 'tap changer fixed', sourceId: SENSOR });
     } finally {
       await audit.stop();
     }
@@ -297,18 +298,3 @@ describe('grid events and alarms on ingest (real servers)', () => {
     expect((await alarmsOf(id))[0]).toMatchObject({ alarmId: alarm!.alarmId, status: 'cleared', clearedBy: 'system' });
   });
 });
-
-/** audit-events as user-management would read them. */
-async function tapAudit(h: Harness): Promise<{ action: string; actor: string; resource: string; metadata: Record<string, unknown> }[] & { stop(): Promise<void> }> {
-  const consumer = h.kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}audit-reader-${Date.now()}` });
-  const out = [] as unknown as { action: string; actor: string; resource: string; metadata: Record<string, unknown> }[] & { stop(): Promise<void> };
-  await consumer.connect();
-  await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      out.push(JSON.parse(message.value!.toString('utf8')));
-    },
-  });
-  out.stop = () => consumer.disconnect();
-  return out;
-}

@@ -1,6 +1,6 @@
 import { CassandraBacklogStore } from '@smartgrid/cassandra';
-import { waitFor } from '@smartgrid/testing';
 import request from 'supertest';
+import { readAuditEvents } from './support/audit-events';
 import { Harness, startHarness } from './support/harness';
 
 /**
@@ -67,16 +67,7 @@ describe('quarantine API (real servers)', () => {
     await request(h.baseUrl).post(`/api/storage/quarantine/${id}/discard`).set(auth('admin')).expect(200);
     expect((await request(h.baseUrl).get('/api/storage/quarantine').set(auth('viewer')).expect(200)).body.items).toEqual([]);
 
-    const consumer = h.kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}audit-reader` });
-    const seen: { actor: string; action: string; resource: string; metadata: Record<string, unknown> }[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
-      await waitFor(async () => seen.length >= 3, 60_000, 250, 'three audit events');
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await readAuditEvents(h, (events) => events.length >= 3, 'three audit events');
     // Keyed by resource, so spread over partitions: compare without order.
     expect(seen.map((e) => `${e.actor} ${e.action}`).sort()).toEqual(['admin-user storage.quarantine.discard', 'admin-user storage.quarantine.retry', 'operator-user storage.replay']);
     const discard = seen.find((e) => e.action === 'storage.quarantine.discard')!;

@@ -1,5 +1,6 @@
 import { waitFor } from '@smartgrid/testing';
 import request from 'supertest';
+import { readAuditEvents } from './support/audit-events';
 import { Harness, startHarness } from './support/harness';
 
 /**
@@ -110,16 +111,7 @@ describe('device metadata (real servers, MongoDB)', () => {
   });
 
   it('operator edits are audited with the document before and after', async () => {
-    const consumer = h.kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}metadata-audit-reader` });
-    const seen: { actor: string; action: string; resource: string; metadata: { before: unknown; after: unknown } }[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
-      await waitFor(async () => seen.some((e) => e.action === 'registry.meter.metadata.patch'), 60_000, 250, 'metadata audit events');
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await readAuditEvents(h, (events) => events.some((e) => e.action === 'registry.meter.metadata.patch'), 'metadata audit events');
     const put = seen.find((e) => e.action === 'registry.sensor.metadata.replace' && e.resource === 'sensors/MD-1/metadata');
     expect(put).toMatchObject({ actor: 'operator-user', metadata: { after: { firmware: '2.2', rating: 10, tags: ['feeder-9'] } } });
     expect(seen.find((e) => e.action === 'registry.meter.metadata.patch')).toMatchObject({ metadata: { before: { phase: 3 }, after: { phase: 3, ct_ratio: '200/5' } } });

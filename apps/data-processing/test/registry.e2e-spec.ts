@@ -1,5 +1,6 @@
 import { waitFor } from '@smartgrid/testing';
 import request from 'supertest';
+import { readAuditEvents } from './support/audit-events';
 import { Harness, startHarness } from './support/harness';
 
 type RoleName = 'viewer' | 'operator' | 'admin';
@@ -335,16 +336,7 @@ describe('grid registry (real servers)', () => {
   });
 
   it('every change so far is on audit-events with the actor and the record before and after', async () => {
-    const consumer = h.kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}registry-audit-reader` });
-    const seen: { actor: string; action: string; resource: string; metadata: { before: unknown; after: unknown } }[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
-      await waitFor(async () => seen.some((e) => e.resource === 'customers/C-LONE' && e.action === 'registry.customer.delete'), 60_000, 250, 'audit events');
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await readAuditEvents(h, (events) => events.some((e) => e.resource === 'customers/C-LONE' && e.action === 'registry.customer.delete'), 'audit events');
     const find = (action: string, resource: string) => seen.find((e) => e.action === action && e.resource === resource);
     expect(find('registry.customer.create', 'customers/C-1')).toMatchObject({ actor: 'operator-user', metadata: { before: null, after: { id: 'C-1', status: 'active' } } });
     expect(find('registry.customer.update', 'customers/C-R')).toMatchObject({ actor: 'admin-user', metadata: { after: { name: 'Registry roles' } } });

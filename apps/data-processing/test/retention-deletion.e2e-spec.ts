@@ -6,6 +6,7 @@ import { startServer, stopServer, waitFor } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 import request from 'supertest';
 import { RetentionJob } from '../src/storage/retention.job';
+import { readAuditEvents } from './support/audit-events';
 import { Harness, startHarness } from './support/harness';
 
 const DAY = 86_400_000;
@@ -191,16 +192,7 @@ describe('retention and deletion by range (real servers)', () => {
     expect(await pgCount('sensor', 'DEL-S', Date.parse(from), Date.parse(to))).toBe(1);
     expect(await cassandraRows('sensor', 'DEL-S', Date.parse(from), Date.parse(to))).toHaveLength(1);
 
-    const consumer = h.kafka.consumer({ groupId: `${h.stack.env.KAFKA_TOPIC_PREFIX}audit-reader` });
-    const seen: { actor: string; action: string; resource: string; metadata: Record<string, unknown> }[] = [];
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: h.topic('audit-events'), fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(String(message.value))) });
-      await waitFor(async () => seen.filter((e) => e.action.endsWith('.readings.delete')).length >= 2, 60_000, 250, 'two deletion audit events');
-    } finally {
-      await consumer.disconnect();
-    }
+    const seen = await readAuditEvents(h, (events) => events.filter((e) => e.action.endsWith('.readings.delete')).length >= 2, 'two deletion audit events');
     // Audit events are keyed by resource: their order across partitions is not fixed.
     const events = seen.filter((e) => e.action.endsWith('.readings.delete')).sort((a, b) => b.action.localeCompare(a.action));
     expect(events.map((e) => [e.actor, e.action, e.resource])).toEqual([
