@@ -182,78 +182,74 @@ export class CassandraTimeSeriesStore implements TimeSeriesStore {
     this.remember(index, 'm');
   }
 
-  async querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
+  querySensorReadings(q: SeriesQuery): Promise<Stamped<SensorReading>[]> {
+    return this.queryBuckets(SELECT_SENSOR, q, daysDesc(q.from, q.to), (row) => {
+      const r: Stamped<SensorReading> = {
+        sensorId: q.id,
+        sensorType: row.get('sensor_type') as string,
+        value: row.get('value') as number,
+        timestamp: row.get('ts') as Date,
+        writtenAtUs: (row.get('w') as types.Long).toNumber(),
+      };
+      const unit = textOrAbsent(row.get('unit') as string | null);
+      if (unit !== undefined) r.unit = unit;
+      return r;
+    });
+  }
+
+  queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
+    return this.queryBuckets(SELECT_METER, q, monthsDesc(q.from, q.to), (row) => {
+      const r: Stamped<MeterReading> = {
+        meterId: q.id,
+        customerId: row.get('customer_id') as string,
+        timestamp: row.get('ts') as Date,
+        energyKwh: row.get('energy_kwh') as number,
+        writtenAtUs: (row.get('w') as types.Long).toNumber(),
+      };
+      const power = numberOrAbsent(row.get('power_kw') as number | null);
+      const voltage = numberOrAbsent(row.get('voltage') as number | null);
+      if (power !== undefined) r.powerKw = power;
+      if (voltage !== undefined) r.voltage = voltage;
+      return r;
+    });
+  }
+
+  listSensorIds(from: Date, to: Date): Promise<string[]> {
+    return this.idsInBuckets('SELECT sensor_id FROM sensors_by_day WHERE day = ?', 'sensor_id', daysDesc(from, to));
+  }
+
+  listMeterIds(from: Date, to: Date): Promise<string[]> {
+    return this.idsInBuckets('SELECT meter_id FROM meters_by_month WHERE month = ?', 'meter_id', monthsDesc(from, to));
+  }
+
+  /**
+   * One series' readings in [from, to), newest bucket first, each bucket's partition read in
+   * clustering order; stops once `limit` rows are in hand (the last bucket asked for only what
+   * is still missing).
+   */
+  private async queryBuckets<T>(cql: string, q: SeriesQuery, buckets: readonly (string | number)[], toReading: (row: types.Row) => T): Promise<T[]> {
     assertCassandraReady(this.connection);
-    const out: Stamped<SensorReading>[] = [];
-    for (const day of daysDesc(q.from, q.to)) {
+    const out: T[] = [];
+    for (const bucket of buckets) {
       const remaining = q.limit === undefined ? undefined : q.limit - out.length;
       if (remaining === 0) break;
       const rs = await this.client.execute(
-        remaining === undefined ? SELECT_SENSOR : `${SELECT_SENSOR} LIMIT ?`,
-        remaining === undefined ? [q.id, day, q.from, q.to] : [q.id, day, q.from, q.to, remaining],
+        remaining === undefined ? cql : `${cql} LIMIT ?`,
+        remaining === undefined ? [q.id, bucket, q.from, q.to] : [q.id, bucket, q.from, q.to, remaining],
         READ,
       );
-      for await (const row of rs) {
-        const r: Stamped<SensorReading> = {
-          sensorId: q.id,
-          sensorType: row.get('sensor_type') as string,
-          value: row.get('value') as number,
-          timestamp: row.get('ts') as Date,
-          writtenAtUs: (row.get('w') as types.Long).toNumber(),
-        };
-        const unit = textOrAbsent(row.get('unit') as string | null);
-        if (unit !== undefined) r.unit = unit;
-        out.push(r);
-      }
+      for await (const row of rs) out.push(toReading(row));
     }
     return out;
   }
 
-  async queryMeterReadings(q: SeriesQuery): Promise<Stamped<MeterReading>[]> {
-    assertCassandraReady(this.connection);
-    const out: Stamped<MeterReading>[] = [];
-    for (const month of monthsDesc(q.from, q.to)) {
-      const remaining = q.limit === undefined ? undefined : q.limit - out.length;
-      if (remaining === 0) break;
-      const rs = await this.client.execute(
-        remaining === undefined ? SELECT_METER : `${SELECT_METER} LIMIT ?`,
-        remaining === undefined ? [q.id, month, q.from, q.to] : [q.id, month, q.from, q.to, remaining],
-        READ,
-      );
-      for await (const row of rs) {
-        const r: Stamped<MeterReading> = {
-          meterId: q.id,
-          customerId: row.get('customer_id') as string,
-          timestamp: row.get('ts') as Date,
-          energyKwh: row.get('energy_kwh') as number,
-          writtenAtUs: (row.get('w') as types.Long).toNumber(),
-        };
-        const power = numberOrAbsent(row.get('power_kw') as number | null);
-        const voltage = numberOrAbsent(row.get('voltage') as number | null);
-        if (power !== undefined) r.powerKw = power;
-        if (voltage !== undefined) r.voltage = voltage;
-        out.push(r);
-      }
-    }
-    return out;
-  }
-
-  async listSensorIds(from: Date, to: Date): Promise<string[]> {
+  /** The ids the per-bucket index tables list for these buckets, sorted. */
+  private async idsInBuckets(cql: string, column: string, buckets: readonly (string | number)[]): Promise<string[]> {
     assertCassandraReady(this.connection);
     const ids = new Set<string>();
-    for (const day of daysDesc(from, to)) {
-      const rs = await this.client.execute('SELECT sensor_id FROM sensors_by_day WHERE day = ?', [day], READ);
-      for await (const row of rs) ids.add(row.get('sensor_id') as string);
-    }
-    return [...ids].sort();
-  }
-
-  async listMeterIds(from: Date, to: Date): Promise<string[]> {
-    assertCassandraReady(this.connection);
-    const ids = new Set<string>();
-    for (const month of monthsDesc(from, to)) {
-      const rs = await this.client.execute('SELECT meter_id FROM meters_by_month WHERE month = ?', [month], READ);
-      for await (const row of rs) ids.add(row.get('meter_id') as string);
+    for (const bucket of buckets) {
+      const rs = await this.client.execute(cql, [bucket], READ);
+      for await (const row of rs) ids.add(row.get(column) as string);
     }
     return [...ids].sort();
   }
