@@ -18,7 +18,6 @@ export type { DeliveryObserver, DrainReport, TargetOutcome } from './history/eve
 export { EventQueryService, EventsUnavailableError } from './history/event-query.service';
 export type { EventListQuery, EventPage, EventRecord } from './history/event-query.service';
 export { decodeCursor, encodeCursor } from './history/cursor.codec';
-export { DownTracker } from './history/down.tracker';
 export { AlarmsService, AlarmsUnavailableError, BadCursorError } from './alarms/alarms.service';
 export type { AlarmListQuery, AlarmPage, AlarmRecord, AlarmSource } from './alarms/alarms.service';
 export { EventsWatcherService } from './alarms/events-watcher.service';

@@ -50,6 +50,7 @@ export {
 export type { Validated, ValidationReason } from './validation/reading.validation';
 export { decodeBacklogRows, encodeBacklogRows } from './backlog/backlog.codec';
 export { StoreHealth } from './health/store.health';
+export { DownTracker } from './health/down.tracker';
 export { StoreConnection } from './health/store.connection';
 export type { StoreDownState } from './health/store.health';
 export { BacklogService } from './backlog/backlog.service';

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
-import { messageOf, withTimeout } from '@smartgrid/hybrid-storage';
+import { DownTracker, messageOf, withTimeout } from '@smartgrid/hybrid-storage';
 import type { GridEvent } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EVENT_HISTORY_STORES, EventHistoryStore, EventStoreRefusedError } from '../ports/event-history-store.port';
 import { DELIVERY_TARGETS, DeliveryTarget, EVENT_LEDGER, EventLedger, PendingDelivery } from '../ports/event-ledger.port';
 import { GRID_EVENTS_SINK, GridEventsSink } from '../ports/grid-events-sink.port';
-import { DownTracker } from './down.tracker';
 
 /** Hooks for metrics (the app provides them). */
 export interface DeliveryObserver {

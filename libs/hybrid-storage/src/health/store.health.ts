@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StoreName } from '../domain/readings.model';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
+import { DownTracker } from './down.tracker';
 
 export interface StoreDownState {
   since: Date;
@@ -14,37 +15,9 @@ export interface StoreDownState {
  * write, or the replayer's ping, marks it up again.
  */
 @Injectable()
-export class StoreHealth {
-  private readonly down = new Map<StoreName, StoreDownState & { lastProbe: number }>();
-
-  private readonly probeIntervalMs: number;
-
+export class StoreHealth extends DownTracker<StoreName> {
   constructor(@Inject(HYBRID_STORAGE_SETTINGS) settings: Pick<HybridStorageSettings, 'downProbeIntervalMs'>) {
-    this.probeIntervalMs = settings.downProbeIntervalMs;
-  }
-
-  markDown(store: StoreName, error: string, now = Date.now()): void {
-    const prev = this.down.get(store);
-    this.down.set(store, { since: prev?.since ?? new Date(now), error, lastProbe: now });
-  }
-
-  markUp(store: StoreName): void {
-    this.down.delete(store);
-  }
-
-  isDown(store: StoreName): boolean {
-    return this.down.has(store);
-  }
-
-  /** Whether a write should skip `store` now; returns false once per probe interval (and records the probe). */
-  shouldSkip(store: StoreName, now = Date.now()): StoreDownState | undefined {
-    const s = this.down.get(store);
-    if (!s) return undefined;
-    if (now - s.lastProbe >= this.probeIntervalMs) {
-      s.lastProbe = now;
-      return undefined;
-    }
-    return { since: s.since, error: s.error };
+    super(settings.downProbeIntervalMs);
   }
 
   snapshot(): Partial<Record<StoreName, StoreDownState>> {

@@ -1,10 +1,10 @@
 /**
- * What this process has recently seen of a set of targets, like hybrid-storage's StoreHealth
- * but for any names: a target that failed is skipped (its work goes to the backlog) instead of
- * each call waiting for a timeout, except for one probe per `probeIntervalMs`.
+ * What this process has recently seen of a set of targets (the stores, the event delivery
+ * targets): a target that failed is skipped (its work goes to a backlog) instead of each call
+ * waiting for a timeout, except for one probe per `probeIntervalMs`; a success marks it up.
  */
 export class DownTracker<N extends string> {
-  private readonly down = new Map<N, { since: Date; error: string; lastProbe: number }>();
+  protected readonly down = new Map<N, { since: Date; error: string; lastProbe: number }>();
 
   constructor(private readonly probeIntervalMs: number) {}
 
