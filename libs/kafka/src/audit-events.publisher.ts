@@ -1,9 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { kafkaConfig } from '@smartgrid/config';
-import { Producer } from 'kafkajs';
-import { KAFKA_PRODUCER } from './kafka.constants';
-import { prefixedTopic, TOPICS } from './kafka.topics';
+import { Injectable } from '@nestjs/common';
+import { TOPICS } from './kafka.topics';
+import { TopicPublisher } from './topic.publisher';
 
 /** One audited action, as the `audit-events` contract carries it to user-management. */
 export interface AuditEventInput {
@@ -25,16 +22,7 @@ export interface AuditEventInput {
  * action audited must not report it as done silently.
  */
 @Injectable()
-export class AuditEventsPublisher {
-  private readonly topic: string;
-
-  constructor(
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
-    @Inject(kafkaConfig.KEY) cfg: ConfigType<typeof kafkaConfig>,
-  ) {
-    this.topic = prefixedTopic(cfg.topicPrefix, TOPICS.auditEvents);
-  }
-
+export class AuditEventsPublisher extends TopicPublisher(TOPICS.auditEvents) {
   async publish(event: AuditEventInput): Promise<void> {
     const body = {
       actor: event.actor,
@@ -43,6 +31,6 @@ export class AuditEventsPublisher {
       timestamp: (event.timestamp ?? new Date()).toISOString(),
       metadata: event.metadata ?? {},
     };
-    await this.producer.send({ topic: this.topic, acks: -1, messages: [{ key: event.resource, value: JSON.stringify(body) }] });
+    await this.send([{ key: event.resource, value: JSON.stringify(body) }]);
   }
 }

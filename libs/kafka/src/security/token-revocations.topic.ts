@@ -6,6 +6,7 @@ import { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_PRODUCER } from '../kafka.constants';
 import { prefixedTopic } from '../kafka.topics';
+import { TopicPublisher } from '../topic.publisher';
 import { ensureConfiguredTopic, TopicSpec } from './configured.topic';
 
 /** Logical name of the topic (KAFKA_TOPIC_PREFIX is added). */
@@ -108,18 +109,9 @@ export class TokenRevocationsFeed implements OnApplicationBootstrap, OnApplicati
 
 /** Publishes revocations (acks from all in-sync replicas) on `token-revocations`. */
 @Injectable()
-export class TokenRevocationsPublisher {
-  constructor(
-    @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
-    @Inject(kafkaConfig.KEY) private readonly cfg: ConfigType<typeof kafkaConfig>,
-  ) {}
-
+export class TokenRevocationsPublisher extends TopicPublisher(TOKEN_REVOCATIONS_TOPIC) {
   async publish(revocations: readonly TokenRevocation[]): Promise<void> {
     if (revocations.length === 0) return;
-    await this.producer.send({
-      topic: prefixedTopic(this.cfg.topicPrefix, TOKEN_REVOCATIONS_TOPIC),
-      acks: -1,
-      messages: revocations.map((r) => ({ key: revocationKey(r), value: encodeRevocation(r) })),
-    });
+    await this.send(revocations.map((r) => ({ key: revocationKey(r), value: encodeRevocation(r) })));
   }
 }
