@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType } from '@nestjs/config';
 import { decodeRevocation, encodeRevocation, revocationKey, TokenRevocation, TokenRevocationList } from '@smartgrid/auth';
 import { kafkaConfig } from '@smartgrid/config';
-import { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { KAFKA_ADMIN, KAFKA_CLIENT, KAFKA_PRODUCER } from '../kafka.constants';
+import { KAFKA_ADMIN, KAFKA_CLIENT } from '../kafka.constants';
 import { prefixedTopic } from '../kafka.topics';
 import { TopicPublisher } from '../topic.publisher';
 import { ensureConfiguredTopic, TopicSpec } from './configured.topic';
