@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 /** Text without control characters (ids, names, search terms). */
 // eslint-disable-next-line no-control-regex
@@ -23,4 +23,18 @@ export function ContractId(doc: ApiPropertyOptions): PropertyDecorator {
 /** An optional page size from the query string, 1 to `max`. */
 export function PageLimit(max: number, doc: ApiPropertyOptions = {}): PropertyDecorator {
   return stacked(ApiPropertyOptional({ minimum: 1, maximum: max, ...doc } as ApiPropertyOptions), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));
+}
+
+// Date and time with a zone, as the API's instants are written ("2026-11-26" alone is refused).
+const ISO_INSTANT = { strict: true, strictSeparator: true } as const;
+const instantMessage = { message: '$property must be an ISO-8601 date-time' };
+
+/** An instant (ISO-8601 date-time) from the query string; the error names the field. */
+export function Instant(doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return stacked(ApiProperty(doc), IsISO8601(ISO_INSTANT, instantMessage));
+}
+
+/** The same, optional. */
+export function OptionalInstant(doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return stacked(ApiPropertyOptional(doc), IsOptional(), IsISO8601(ISO_INSTANT, instantMessage));
 }

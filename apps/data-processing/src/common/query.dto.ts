@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { MAX_READ_LIMIT, SERIES_STEPS, SeriesStep } from '@smartgrid/hybrid-storage';
-import { ContractId, PageLimit } from '@smartgrid/http';
+import { ContractId, OptionalInstant, PageLimit } from '@smartgrid/http';
 
 /** `:id` of a sensor, meter or customer: 1–128 printable characters. */
 export class IdParams {
@@ -12,14 +12,10 @@ export class IdParams {
 const ISO = { strict: true, strictSeparator: true } as const;
 
 export class TimeRangeQuery {
-  @ApiPropertyOptional({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'End (exclusive), ISO-8601 with zone; default now', example: '2026-11-27T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'End (exclusive), ISO-8601 with zone; default now', example: '2026-11-27T00:00:00Z' })
   to?: string;
 }
 
@@ -71,13 +67,9 @@ export class ConsumptionQuery extends TimeRangeQuery {
 }
 
 export class ReconcileQuery {
-  @ApiPropertyOptional({ description: 'Start (inclusive), ISO-8601; default 24 hours before `to`' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'Start (inclusive), ISO-8601; default 24 hours before `to`' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'End (exclusive), ISO-8601; default now' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'End (exclusive), ISO-8601; default now' })
   to?: string;
 }

@@ -2,20 +2,16 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ALARM_STATUSES, EVENT_TYPE_LIST, SEVERITIES } from '@smartgrid/events';
 import type { AlarmStatus, EventType, Severity } from '@smartgrid/events';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { OptionalInstant } from '@smartgrid/http';
 
-const ISO = { strict: true, strictSeparator: true } as const;
 export const MAX_PAGE = 500;
 
 class PagedRangeQuery {
-  @ApiPropertyOptional({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'End (exclusive), ISO-8601 with zone', example: '2026-11-27T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  @OptionalInstant({ description: 'End (exclusive), ISO-8601 with zone', example: '2026-11-27T00:00:00Z' })
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100, description: 'Per page, newest first' })

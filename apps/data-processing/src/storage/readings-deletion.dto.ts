@@ -1,15 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
-
-const ISO = { strict: true, strictSeparator: true } as const;
+import { Instant } from '@smartgrid/http';
 
 /** Both bounds are required: a deletion never defaults to "everything". */
 export class DeletionRangeQuery {
-  @ApiProperty({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
-  @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  @Instant({ description: 'Start (inclusive), ISO-8601 with zone', example: '2026-11-26T00:00:00Z' })
   from!: string;
 
-  @ApiProperty({ description: 'End (exclusive), ISO-8601 with zone', example: '2026-11-27T00:00:00Z' })
-  @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  @Instant({ description: 'End (exclusive), ISO-8601 with zone', example: '2026-11-27T00:00:00Z' })
   to!: string;
 }
