@@ -68,6 +68,14 @@ sg_wait() {
   sg_log "$name ready on port $("${name}_port") in $((SECONDS - start))s"
 }
 
+# sg_settle NAME TIMEOUT -- a process of ours that is alive but not answering may be starting,
+# recovering or dying (after a kill -9 its pid stays visible until reaped): give it up to
+# TIMEOUT seconds to settle either way before deciding whether a new one must start.
+sg_settle() {
+  local name=$1 timeout=$2 start=$SECONDS
+  while "${name}_running" && ! "${name}_ready" && (( SECONDS - start < timeout )); do sleep 0.5; done
+}
+
 # sg_kill NAME TIMEOUT -- TERM, wait, then KILL the process (and its group) in the pid file.
 sg_kill() {
   local name=$1 timeout=${2:-30} f pid start=$SECONDS

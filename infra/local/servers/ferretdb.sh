@@ -71,9 +71,7 @@ ferretdb_ready() {
 ferretdb_start() {
   local port; port=$(ferretdb_port)
   if ferretdb_running && ferretdb_ready; then return 0; fi
-  # Alive but not answering: starting or dying (a killed pid stays visible until reaped); settle first.
-  local t=$SECONDS
-  while ferretdb_running && ! ferretdb_ready && (( SECONDS - t < 15 )); do sleep 0.5; done
+  sg_settle ferretdb 15
   ferretdb_install
   if ! ferretdb_running; then
     sg_port_open "$port" && sg_die "ferretdb: port $port already in use by another process (set MONGODB_PORT)"

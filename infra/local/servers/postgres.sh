@@ -181,10 +181,7 @@ postgres_ready() {
 postgres_start() {
   local port; port=$(postgres_port)
   if postgres_running && postgres_ready; then return 0; fi
-  # A process that is alive but not answering may be starting, recovering or dying (e.g. after a
-  # kill -9 its pid stays visible until reaped): give it a moment to settle either way.
-  local t=$SECONDS
-  while postgres_running && ! postgres_ready && (( SECONDS - t < 15 )); do sleep 0.5; done
+  sg_settle postgres 15
   postgres_install
   if ! postgres_running && sg_port_open "$port"; then
     sg_die "postgres: port $port already in use by another process (set POSTGRES_PORT)"
