@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { main as storageCli } from '../../apps/data-processing/src/cli/storage-cli.main';
 import { AuditMirrorService } from '../../apps/user-management/src/audit/audit-mirror.service';
 import { AuditVerifyService } from '../../apps/user-management/src/audit/audit-verify.service';
-import { DrillApps, drillPgClient, startDrillApps, stopDrillApps } from '../../test/support/drill-apps';
+import { DrillApps, drillPgClient } from '../../test/support/drill-apps';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,20 +47,12 @@ async function main(): Promise<void> {
   Object.assign(process.env, stack.env, appRoleEnv('data-processing'));
   const dir = join(mkdtempSync(join(tmpdir(), 'sg-drill-')), 'backup');
   const figures: Record<string, string> = {};
-  let apps: DrillApps | undefined;
+  const apps = new DrillApps(() => stack.env, 300_000);
   let pg: Client | undefined;
   const kafka = new Kafka({ clientId: 'drill-producer', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const connectPg = (): Promise<Client> => drillPgClient(stack.env);
   const count = async (sql: string): Promise<number> => Number((await pg!.query<{ n: string }>(sql)).rows[0]!.n);
-  const startApps = async (): Promise<void> => {
-    apps = await startDrillApps(stack.env, 300_000);
-  };
-  const stopApps = async (): Promise<void> => {
-    const running = apps;
-    apps = undefined;
-    await stopDrillApps(running);
-  };
   let seq = 0;
   const produced = { sensor: 0, meter: 0, audit: 0 };
   /** `n` readings (4 sensor readings to 1 meter reading) and a few audit events. */
@@ -110,7 +102,7 @@ async function main(): Promise<void> {
 
   try {
     log(`machine: ${machine()}`);
-    await startApps();
+    await apps.start();
     await producer.connect();
     pg = await connectPg();
     const phase1 = Math.round(READINGS * 0.6);
@@ -147,10 +139,10 @@ async function main(): Promise<void> {
     await produce(phase3);
     t = Date.now();
     await caughtUp('phases 2-3');
-    await apps!.um.get(AuditMirrorService).flush();
+    await apps.um.get(AuditMirrorService).flush();
     log(`all ${READINGS} readings stored; wiping every store`);
 
-    await stopApps();
+    await apps.stop();
     await pg.end();
     pg = undefined;
     t = Date.now();
@@ -167,22 +159,22 @@ async function main(): Promise<void> {
 
     t = Date.now();
     pg = await connectPg();
-    await startApps();
+    await apps.start();
     const catchUp = await caughtUp('catch-up');
     const redelivered = READINGS - atOffsets;
     figures['restart + catch-up (Kafka re-delivery since the backup)'] =
       `${((Date.now() - t) / 1000).toFixed(1)} s (caught up ${(catchUp / 1000).toFixed(1)} s after the apps were ready: ${redelivered} readings after the recorded offsets, ${Math.round(redelivered / (catchUp / 1000))}/s)`;
 
     t = Date.now();
-    const report = await apps!.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000), concurrency: 8 });
+    const report = await apps.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000), concurrency: 8 });
     figures.reconcile = `${((Date.now() - t) / 1000).toFixed(1)} s: ${report.totals.units} units, out of sync ${report.totals.outOfSync}, rows postgres ${report.totals.rows.postgres}, cassandra ${report.totals.rows.cassandra}`;
-    const verify = await apps!.um.get(AuditVerifyService).verify();
+    const verify = await apps.um.get(AuditVerifyService).verify();
     const conn = mongoose.createConnection(`mongodb://${stack.env.MONGODB_HOST}:${stack.env.MONGODB_PORT}/${stack.env.MONGODB_DB}`, { directConnection: true });
     await conn.asPromise();
     let mongoDocs = 0;
     const pgAudit = await count('SELECT count(*) AS n FROM audit_log');
     for (let i = 0; i < 120; i++) {
-      await apps!.um.get(AuditMirrorService).flush();
+      await apps.um.get(AuditMirrorService).flush();
       mongoDocs = await conn.db!.collection('audit_log').countDocuments();
       if (mongoDocs === pgAudit) break;
       await new Promise((r) => setTimeout(r, 1000));
@@ -197,7 +189,7 @@ async function main(): Promise<void> {
   } finally {
     await producer.disconnect().catch(() => undefined);
     await pg?.end().catch(() => undefined);
-    await stopApps().catch(() => undefined);
+    await apps.stop().catch(() => undefined);
     rmSync(join(dir, '..'), { recursive: true, force: true });
     await stack.cleanup().catch((err: unknown) => log(`cleanup: ${String(err)}`));
   }

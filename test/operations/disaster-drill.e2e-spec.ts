@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { main as storageCli } from '../../apps/data-processing/src/cli/storage-cli.main';
 import { AuditMirrorService } from '../../apps/user-management/src/audit/audit-mirror.service';
 import { AuditVerifyService } from '../../apps/user-management/src/audit/audit-verify.service';
-import { DrillApps, drillPgClient, startDrillApps, stopDrillApps } from '../support/drill-apps';
+import { DrillApps, drillPgClient } from '../support/drill-apps';
 
 const SENSORS = 20;
 const METERS = 10;
@@ -26,21 +26,13 @@ const BASE = Date.now() - 6 * 3_600_000;
  */
 describe('disaster drill: backup, wipe, restore, catch up (real servers)', () => {
   let stack: TestStack;
-  let apps: DrillApps | undefined;
+  const apps = new DrillApps(() => stack.env, 120_000);
   let producer: Producer;
   let pg: Client | undefined;
   let dir: string;
   let produced = { sensor: 0, meter: 0, audit: 0 };
   let seq = 0;
 
-  const startApps = async (): Promise<void> => {
-    apps = await startDrillApps(stack.env, 120_000);
-  };
-  const stopApps = async (): Promise<void> => {
-    const running = apps;
-    apps = undefined;
-    await stopDrillApps(running);
-  };
   const connectPg = (): Promise<Client> => drillPgClient(stack.env);
   const count = async (sql: string): Promise<number> => Number((await pg!.query<{ n: string }>(sql)).rows[0]!.n);
   /** Owner and privileges of every table, sequence and function of the schema (extensions' own excepted). */
@@ -105,7 +97,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
     Object.assign(process.env, stack.env, appRoleEnv('data-processing'));
     dir = join(mkdtempSync(join(tmpdir(), 'sg-drill-')), 'backup');
     const kafka = new Kafka({ clientId: 'drill-producer', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    await startApps();
+    await apps.start();
     producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     pg = await connectPg();
@@ -114,7 +106,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
   afterAll(async () => {
     await producer?.disconnect().catch(() => undefined);
     await pg?.end().catch(() => undefined);
-    await stopApps().catch(() => undefined);
+    await apps.stop().catch(() => undefined);
     rmSync(join(dir, '..'), { recursive: true, force: true });
     await stack?.cleanup();
   });
@@ -140,13 +132,13 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
 
     await produce(40, 20);
     await caughtUp();
-    await apps!.um.get(AuditMirrorService).flush();
+    await apps.um.get(AuditMirrorService).flush();
     const auditEntries = await count('SELECT count(*) AS n FROM audit_log');
     const privilegesBefore = await privileges();
     expect(privilegesBefore.find((p) => p.name === 'audit_log')?.owner).toBe(APP_ROLES.owner);
 
     // Disaster: every store is wiped.
-    await stopApps();
+    await apps.stop();
     await pg!.end();
     pg = undefined;
     await dropTestDatabase(stack.env.POSTGRES_DB);
@@ -175,12 +167,12 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
     // A second restore into the now non-empty stores is refused without --force.
     expect(await storageCli(['restore', '--from', dir]).catch((e: Error) => e.message)).toMatch(/refusing to restore into stores that are not empty/);
 
-    await startApps();
+    await apps.start();
     await caughtUp();
     expect(await count('SELECT count(*) AS n FROM sensor_data')).toBe(produced.sensor);
     expect(await count('SELECT count(*) AS n FROM meter_readings')).toBe(produced.meter);
 
-    const report = await apps!.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000) });
+    const report = await apps.dp.get(StorageSyncService).reconcile({ from: new Date(BASE - 3_600_000), to: new Date(Date.now() + 3_600_000) });
     expect(report.totals).toMatchObject({
       outOfSync: 0,
       rows: { postgres: produced.sensor + produced.meter, cassandra: produced.sensor + produced.meter },
@@ -188,7 +180,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
       mismatched: 0,
     });
 
-    const verify = await apps!.um.get(AuditVerifyService).verify();
+    const verify = await apps.um.get(AuditVerifyService).verify();
     expect(verify.valid).toBe(true);
     const entriesNow = await count('SELECT count(*) AS n FROM audit_log');
     expect(entriesNow).toBeGreaterThanOrEqual(auditEntries);
@@ -198,7 +190,7 @@ describe('disaster drill: backup, wipe, restore, catch up (real servers)', () =>
       await conn.asPromise();
       await waitFor(
         async () => {
-          await apps!.um.get(AuditMirrorService).flush();
+          await apps.um.get(AuditMirrorService).flush();
           return (await conn.db!.collection('audit_log').countDocuments()) === (await count('SELECT count(*) AS n FROM audit_log'));
         },
         120_000,

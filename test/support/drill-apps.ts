@@ -6,33 +6,45 @@ import { createApp as createUserManagement, startApp as startUserManagement } fr
 
 // What the disaster drill (bench/drill) and its small e2e twin (test/operations) share.
 
-export interface DrillApps {
-  dp: INestApplication;
-  um: INestApplication;
-}
-
 /**
- * Both apps in-process on `env`, each as its own PostgreSQL role as operators run them;
- * resolves once data-processing's ingest consumer holds its partitions (bounded by
- * `assignTimeoutMs`), so what is produced next is consumed by it.
+ * Both apps in-process on the stack's env, each as its own PostgreSQL role as operators run
+ * them; `start` resolves once data-processing's ingest consumer holds its partitions (bounded
+ * by `assignTimeoutMs`), so what is produced next is consumed by it.
  */
-export async function startDrillApps(env: Record<string, string>, assignTimeoutMs: number): Promise<DrillApps> {
-  const dp = await createDataProcessing({ env: { ...env, ...appRoleEnv('data-processing') }, logger: ['error'] });
-  await startDataProcessing(dp, 0);
-  await whenIngestAssigned(dp, assignTimeoutMs);
-  try {
-    const um = await createUserManagement({ env: { ...env, ...appRoleEnv('user-management') }, logger: ['error'] });
-    await startUserManagement(um, 0);
-    return { dp, um };
-  } catch (err) {
-    await dp.close();
-    throw err;
-  }
-}
+export class DrillApps {
+  private dpApp: INestApplication | undefined;
+  private umApp: INestApplication | undefined;
 
-export async function stopDrillApps(apps: DrillApps | undefined): Promise<void> {
-  await apps?.dp.close();
-  await apps?.um.close();
+  constructor(
+    private readonly env: () => Record<string, string>,
+    private readonly assignTimeoutMs: number,
+  ) {}
+
+  get dp(): INestApplication {
+    if (!this.dpApp) throw new Error('data-processing is not running');
+    return this.dpApp;
+  }
+
+  get um(): INestApplication {
+    if (!this.umApp) throw new Error('user-management is not running');
+    return this.umApp;
+  }
+
+  /** On failure, whichever app was created is left for `stop` (the caller's clean-up) to close. */
+  async start(): Promise<void> {
+    const env = this.env();
+    this.dpApp = await createDataProcessing({ env: { ...env, ...appRoleEnv('data-processing') }, logger: ['error'] });
+    await startDataProcessing(this.dpApp, 0);
+    await whenIngestAssigned(this.dpApp, this.assignTimeoutMs);
+    this.umApp = await createUserManagement({ env: { ...env, ...appRoleEnv('user-management') }, logger: ['error'] });
+    await startUserManagement(this.umApp, 0);
+  }
+
+  async stop(): Promise<void> {
+    await this.dpApp?.close();
+    await this.umApp?.close();
+    this.dpApp = this.umApp = undefined;
+  }
 }
 
 /** A client on the stack's database as its configured (owner) user, for counting what landed. */
