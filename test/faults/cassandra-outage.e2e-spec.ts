@@ -30,6 +30,17 @@ describe('fault: Cassandra goes away and comes back', () => {
     contract.check('GET', '/health/ready', res.status, res.headers['content-type'], res.body);
     return { code: res.status, body: res.body as Ready };
   };
+  /** The first readiness answer with this status (the wait only bounds a hung test). */
+  const readyWith = (wanted: string, timeoutMs: number): Promise<{ code: number; body: Ready }> =>
+    waitFor(
+      async () => {
+        const r = await ready();
+        return r.body.status === wanted ? r : undefined;
+      },
+      timeoutMs,
+      250,
+      `readiness ${wanted}`,
+    );
   const status = async (): Promise<{ backlog: { rows: number; targets: Record<string, { rows: number }> } }> =>
     (await request(h.baseUrl).get('/api/storage/status').set('Authorization', `Bearer ${h.tokens.viewer}`).expect(200)).body;
   const cassandraReadings = async (): Promise<number> => {
@@ -56,15 +67,7 @@ describe('fault: Cassandra goes away and comes back', () => {
 
   it('stays ready (200) but degraded, naming cassandra only, while the server is stopped', async () => {
     stopServer('cassandra');
-    const down = await waitFor(
-      async () => {
-        const r = await ready();
-        return r.body.status === 'degraded' ? r : undefined;
-      },
-      30_000,
-      250,
-      'readiness degraded',
-    );
+    const down = await readyWith('degraded', 30_000);
     expect(down.code).toBe(200);
     expect(down.body.details.cassandra.status).toBe('degraded');
     expect(down.body.details.cassandra.message).toEqual(expect.any(String));
@@ -87,15 +90,7 @@ describe('fault: Cassandra goes away and comes back', () => {
   it('after the server restarts, the same app is ok again, drains the backlog and Cassandra holds every reading', async () => {
     startServer('cassandra');
     // The waits below bound a hung test; they assert nothing about how fast recovery is.
-    const back = await waitFor(
-      async () => {
-        const r = await ready();
-        return r.body.status === 'ok' ? r : undefined;
-      },
-      120_000,
-      250,
-      'readiness ok again',
-    );
+    const back = await readyWith('ok', 120_000);
     expect(back.code).toBe(200);
     expect(back.body.details.cassandra.status).toBe('up');
     await waitFor(async () => (await status()).backlog.rows === 0, 120_000, 250, 'backlog drained');
