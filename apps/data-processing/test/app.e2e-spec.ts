@@ -1,23 +1,18 @@
-import { INestApplication } from '@nestjs/common';
-import { setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
+import { AppOnStack, startAppOnStack, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import { createApp, startApp } from '../src/data-processing.app';
 
 describe('data-processing app (real servers)', () => {
-  let stack: TestStack;
-  let app: INestApplication;
+  let h: AppOnStack;
   let base: string;
 
   beforeAll(async () => {
-    stack = await setupTestStack();
-    app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
-    const port = await startApp(app, 0);
-    base = `http://127.0.0.1:${port}`;
+    h = await startAppOnStack({ createApp, startApp });
+    base = h.baseUrl;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await stack?.cleanup();
+    await h?.close();
   });
 
   it('GET /health/live answers without consulting any store', async () => {
@@ -52,13 +47,13 @@ describe('data-processing app (real servers)', () => {
   it('created its topics with their .dlq twins and applied the foundation migration', async () => {
     const { KAFKA_ADMIN } = await import('@smartgrid/kafka');
     const { DataSource } = await import('typeorm');
-    const admin = app.get(KAFKA_ADMIN);
+    const admin = h.app.get(KAFKA_ADMIN);
     const topics: string[] = await admin.listTopics();
-    const prefix = stack.env.KAFKA_TOPIC_PREFIX;
+    const prefix = h.stack.env.KAFKA_TOPIC_PREFIX;
     for (const t of ['sensor-data', 'meter-readings', 'audit-events']) {
       expect(topics).toEqual(expect.arrayContaining([`${prefix}${t}`, `${prefix}${t}.dlq`]));
     }
-    const ds = app.get(DataSource);
+    const ds = h.app.get(DataSource);
     const rows = await ds.query('SELECT name FROM schema_migrations');
     expect(rows.map((r: { name: string }) => r.name)).toContain('EnablePostgis1767225600000');
   });

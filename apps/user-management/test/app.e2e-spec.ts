@@ -1,23 +1,18 @@
-import { INestApplication } from '@nestjs/common';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { AppOnStack, startAppOnStack } from '@smartgrid/testing';
 import request from 'supertest';
 import { createApp, startApp } from '../src/user-management.app';
 
 describe('user-management app (real servers)', () => {
-  let stack: TestStack;
-  let app: INestApplication;
+  let h: AppOnStack;
   let base: string;
 
   beforeAll(async () => {
-    stack = await setupTestStack({ ADMIN_USERNAME: 'app.admin', ADMIN_PASSWORD: 'App-Admin-Pass-2026!' });
-    app = await createApp({ env: stack.env, logger: ['error', 'warn'] });
-    const port = await startApp(app, 0);
-    base = `http://127.0.0.1:${port}`;
+    h = await startAppOnStack({ createApp, startApp }, { ADMIN_USERNAME: 'app.admin', ADMIN_PASSWORD: 'App-Admin-Pass-2026!' });
+    base = h.baseUrl;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await stack?.cleanup();
+    await h?.close();
   });
 
   it('GET /health/live answers', async () => {

@@ -19,3 +19,5 @@ export { CheckedApi } from './checked-api.client';
 export type { ApiCallOptions, ApiMethod } from './checked-api.client';
 export { httpFrom } from './http-from.client';
 export type { PlainResponse } from './http-from.client';
+export { startAppOnStack } from './app.fixtures';
+export type { AppEntry, AppOnStack } from './app.fixtures';
