@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messageOf, withTimeout } from '@smartgrid/hybrid-storage';
 import { acknowledge, Alarm, AlarmNotFoundError, clearByOperator } from '../domain/alarm.model';
 import type { AlarmStatus, GridEvent, Severity } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService, TargetOutcome } from '../history/event-delivery.service';
-import { decodeCursor, encodeCursor } from '../history/cursor.codec';
+import { decodeCursor } from '../history/cursor.codec';
+import { firstAnsweringPage, NoStoreAnsweredError } from '../history/fallback.pages';
 import { ALARM_STORE, AlarmQuery, AlarmStore } from '../ports/alarm-store.port';
 import { EVENT_HISTORY_STORES, EventHistoryStore } from '../ports/event-history-store.port';
 
@@ -29,11 +29,8 @@ export interface AlarmPage {
 }
 
 /** No store could answer a query. */
-export class AlarmsUnavailableError extends Error {
-  constructor(readonly attempts: { store: string; error: string }[]) {
-    super(`no store could answer: ${attempts.map((a) => `${a.store}: ${a.error}`).join('; ')}`);
-    this.name = 'AlarmsUnavailableError';
-  }
+export class AlarmsUnavailableError extends NoStoreAnsweredError {
+  override readonly name = 'AlarmsUnavailableError';
 }
 
 export class BadCursorError extends Error {
@@ -66,24 +63,16 @@ export class AlarmsService {
 
   async list(q: AlarmListQuery): Promise<AlarmPage> {
     const cursor = q.cursor ? this.cursor(q.cursor) : undefined;
-    const failed: AlarmPage['failed'] = [];
-    const order: AlarmSource[] = cursor ? [cursor.store] : ['postgres', 'mongodb'];
-    for (const store of order) {
-      try {
-        const rows = await withTimeout(this.read(store, q, cursor?.after, q.limit + 1), this.settings.storeTimeoutMs, `${store} alarms`);
-        const page = rows.slice(0, q.limit);
-        const last = page[page.length - 1];
-        return {
-          alarms: page.map((a) => ({ ...a, source: store })),
-          source: store,
-          failed,
-          nextCursor: rows.length > q.limit && last ? encodeCursor(store, last.raisedAt, last.alarmId) : null,
-        };
-      } catch (err) {
-        failed.push({ store, error: messageOf(err) });
-      }
-    }
-    throw new AlarmsUnavailableError(failed);
+    const page = await firstAnsweringPage<Alarm, AlarmSource>({
+      order: cursor ? [cursor.store] : ['postgres', 'mongodb'],
+      limit: q.limit,
+      timeoutMs: this.settings.storeTimeoutMs,
+      what: 'alarms',
+      read: (store, limit) => this.read(store, q, cursor?.after, limit),
+      keyOf: (a) => ({ at: a.raisedAt, id: a.alarmId }),
+      unavailable: (failed) => new AlarmsUnavailableError(failed),
+    });
+    return { alarms: page.rows, source: page.source, failed: page.failed, nextCursor: page.nextCursor };
   }
 
   async get(alarmId: string): Promise<Alarm> {

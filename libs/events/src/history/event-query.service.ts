@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messageOf, withTimeout } from '@smartgrid/hybrid-storage';
 import type { GridEvent } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EVENT_HISTORY_STORES, EventHistoryStore, EventStoreName } from '../ports/event-history-store.port';
 import { BadCursorError } from '../alarms/alarms.service';
-import { decodeCursor, encodeCursor } from './cursor.codec';
+import { decodeCursor } from './cursor.codec';
+import { firstAnsweringPage, NoStoreAnsweredError } from './fallback.pages';
 
 export interface EventListQuery {
   sourceId?: string;
@@ -26,11 +26,8 @@ export interface EventPage {
   nextCursor: string | null;
 }
 
-export class EventsUnavailableError extends Error {
-  constructor(readonly attempts: { store: string; error: string }[]) {
-    super(`no store could answer: ${attempts.map((a) => `${a.store}: ${a.error}`).join('; ')}`);
-    this.name = 'EventsUnavailableError';
-  }
+export class EventsUnavailableError extends NoStoreAnsweredError {
+  override readonly name = 'EventsUnavailableError';
 }
 
 /**
@@ -60,35 +57,23 @@ export class EventQueryService {
       order = [c.store];
       before = { timestamp: c.at, eventId: c.id };
     }
-    const failed: EventPage['failed'] = [];
-    for (const name of order) {
-      const store = this.byName.get(name);
-      if (!store) continue;
-      try {
-        const rows = await withTimeout(
-          store.query({
-            ...(q.sourceId !== undefined ? { sourceId: q.sourceId } : {}),
-            ...(q.type !== undefined ? { type: q.type } : {}),
-            from: q.from,
-            to: q.to,
-            limit: q.limit + 1,
-            ...(before ? { before } : {}),
-          }),
-          this.settings.storeTimeoutMs,
-          `${name} events`,
-        );
-        const page = rows.slice(0, q.limit);
-        const last = page[page.length - 1];
-        return {
-          events: page.map((e) => ({ ...e, source: name })),
-          source: name,
-          failed,
-          nextCursor: rows.length > q.limit && last ? encodeCursor(name, last.timestamp, last.eventId) : null,
-        };
-      } catch (err) {
-        failed.push({ store: name, error: messageOf(err) });
-      }
-    }
-    throw new EventsUnavailableError(failed);
+    const page = await firstAnsweringPage<GridEvent, EventStoreName>({
+      order: order.filter((name) => this.byName.has(name)),
+      limit: q.limit,
+      timeoutMs: this.settings.storeTimeoutMs,
+      what: 'events',
+      read: (name, limit) =>
+        this.byName.get(name)!.query({
+          ...(q.sourceId !== undefined ? { sourceId: q.sourceId } : {}),
+          ...(q.type !== undefined ? { type: q.type } : {}),
+          from: q.from,
+          to: q.to,
+          limit,
+          ...(before ? { before } : {}),
+        }),
+      keyOf: (e) => ({ at: e.timestamp, id: e.eventId }),
+      unavailable: (failed) => new EventsUnavailableError(failed),
+    });
+    return { events: page.rows, source: page.source, failed: page.failed, nextCursor: page.nextCursor };
   }
 }
