@@ -1,28 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { lifecycleChanges, UNREGISTERED } from './registry.lifecycle';
-import type { Page, SensorListQuery } from './listing/list-query.model';
-import { paged } from './listing/listing.pages';
+import type { SensorListQuery } from './listing/list-query.model';
 import { DeviceMetadataService } from './metadata/device-metadata.service';
 import { SENSORS_STORE, SensorsStore } from './ports/sensors-store.port';
-import { RegistryInputError, RegistryNotFoundError } from './registry.errors';
+import { RegistryInputError } from './registry.errors';
 import type { Change, LatestSensorReading, NewSensor, Sensor, SensorChanges } from './registry.model';
+import { RegistryDevicesService } from './registry-records.service';
 
 /** Sensors: lifecycle rules, placement (a meter or a site), listing, newest reading. */
 @Injectable()
-export class SensorsService {
-  constructor(
-    @Inject(SENSORS_STORE) private readonly store: SensorsStore,
-    private readonly metadata: DeviceMetadataService,
-  ) {}
+export class SensorsService extends RegistryDevicesService<Sensor, SensorChanges, SensorListQuery> {
+  constructor(@Inject(SENSORS_STORE) private readonly store: SensorsStore, metadata: DeviceMetadataService) {
+    super(store, 'sensor', metadata);
+  }
 
   register(sensor: NewSensor): Promise<Change<Sensor>> {
     checkPlacement(sensor.meterId ?? null, sensor.site ?? null, 'meterId');
     const lifecycle = lifecycleChanges(UNREGISTERED, sensor, new Date());
     return this.store.register({ ...sensor, decommissionedAt: lifecycle.decommissionedAt ?? null });
-  }
-
-  async get(id: string): Promise<Sensor> {
-    return (await this.store.get(id)) ?? notFound(id);
   }
 
   async update(id: string, changes: SensorChanges): Promise<Change<Sensor>> {
@@ -33,21 +28,11 @@ export class SensorsService {
       checkPlacement(meterId, site, changes.meterId !== undefined && changes.meterId !== null ? 'meterId' : 'site');
       return { ...changes, ...lifecycleChanges(current, changes, now) };
     });
-    return change ?? notFound(id);
-  }
-
-  async remove(id: string): Promise<Sensor> {
-    const removed = (await this.store.remove(id)) ?? notFound(id);
-    await this.metadata.forget({ kind: 'sensor', id });
-    return removed;
-  }
-
-  list(query: Omit<SensorListQuery, 'after'>, cursor?: string): Promise<Page<Sensor>> {
-    return paged(query, cursor, (q: SensorListQuery) => this.store.list(q));
+    return change ?? this.notFound(id);
   }
 
   async latest(id: string): Promise<{ sensor: Sensor; latest: LatestSensorReading | null }> {
-    return (await this.store.latest(id)) ?? notFound(id);
+    return (await this.store.latest(id)) ?? this.notFound(id);
   }
 }
 
@@ -56,8 +41,4 @@ function checkPlacement(meterId: string | null, site: string | null, field: 'met
   if (meterId !== null && site !== null) {
     throw new RegistryInputError(field, 'a sensor hangs off a meter or stands at a site, not both (set the other to null)');
   }
-}
-
-function notFound(id: string): never {
-  throw new RegistryNotFoundError('sensor', id);
 }

@@ -1,3 +1,4 @@
+export type { RecordStore } from './record-store.port';
 export { CUSTOMERS_STORE } from './customers-store.port';
 export type { CustomersStore } from './customers-store.port';
 export { METERS_STORE } from './meters-store.port';

@@ -1,4 +1,5 @@
-import type { ListResult, MeterListQuery } from '../listing/list-query.model';
+import type { MeterListQuery } from '../listing/list-query.model';
+import type { RecordStore } from './record-store.port';
 import type { Change, CustomerMismatch, Meter, MeterAssignment, MeterChanges, MeterDetail, NewMeter } from '../registry.model';
 
 /** A (meter, reading customer, registry customer) whose mismatch count grew since it was last reported. */
@@ -10,17 +11,14 @@ export interface PendingMismatch extends CustomerMismatch {
 
 /**
  * Meters and their customer assignments (PostgreSQL). Changing assignments makes the store
- * recompute the consumption they re-attribute. Errors as in CustomersStore; a customer that
+ * recompute the consumption they re-attribute. Errors as in every RecordStore; a customer that
  * does not exist is a RegistryInputError naming `customerId`.
  */
-export interface MetersStore {
+export interface MetersStore extends RecordStore<MeterDetail, MeterChanges, MeterListQuery, Meter> {
   /** Creates (assigning `customerId` since the beginning) or completes an unregistered meter; RegistryConflictError when registered. */
   register(meter: NewMeter, actor: string): Promise<Change<MeterDetail>>;
-  get(id: string): Promise<MeterDetail | null>;
-  modify(id: string, decide: (current: MeterDetail) => MeterChanges): Promise<Change<MeterDetail> | null>;
   /** Deletes a meter without readings or sensors; RegistryHasHistoryError otherwise. */
   remove(id: string): Promise<MeterDetail | null>;
-  list(query: MeterListQuery): Promise<ListResult<Meter>>;
   /**
    * Assigns the meter to `customerId` from `from` (null: since the beginning) until the next
    * assignment; an assignment with the same start is replaced. Returns the assignment history
