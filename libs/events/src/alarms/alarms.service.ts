@@ -4,7 +4,7 @@ import type { AlarmStatus, GridEvent, Severity } from '../domain/grid-event.mode
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EventDeliveryService, TargetOutcome } from '../history/event-delivery.service';
 import { decodeCursor } from '../history/cursor.codec';
-import { firstAnsweringPage, NoStoreAnsweredError } from '../history/fallback.pages';
+import { FallbackPage, firstAnsweringPage, NoStoreAnsweredError } from '../history/fallback.pages';
 import { ALARM_STORE, AlarmQuery, AlarmStore } from '../ports/alarm-store.port';
 import { EVENT_HISTORY_STORES, EventHistoryStore } from '../ports/event-history-store.port';
 
@@ -20,12 +20,9 @@ export interface AlarmRecord extends Alarm {
   source: AlarmSource;
 }
 
-export interface AlarmPage {
+/** A page from the first store that answered (see firstAnsweringPage). */
+export interface AlarmPage extends Omit<FallbackPage<Alarm, AlarmSource>, 'rows'> {
   alarms: AlarmRecord[];
-  source: AlarmSource;
-  /** Stores tried first that could not answer. */
-  failed: { store: AlarmSource; error: string }[];
-  nextCursor: string | null;
 }
 
 /** No store could answer a query. */

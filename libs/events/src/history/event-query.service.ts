@@ -4,7 +4,7 @@ import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
 import { EVENT_HISTORY_STORES, EventHistoryStore, EventStoreName } from '../ports/event-history-store.port';
 import { BadCursorError } from '../alarms/alarms.service';
 import { decodeCursor } from './cursor.codec';
-import { firstAnsweringPage, NoStoreAnsweredError } from './fallback.pages';
+import { FallbackPage, firstAnsweringPage, NoStoreAnsweredError } from './fallback.pages';
 
 export interface EventListQuery {
   sourceId?: string;
@@ -19,11 +19,9 @@ export interface EventRecord extends GridEvent {
   source: EventStoreName;
 }
 
-export interface EventPage {
+/** A page from the first store that answered (see firstAnsweringPage). */
+export interface EventPage extends Omit<FallbackPage<GridEvent, EventStoreName>, 'rows'> {
   events: EventRecord[];
-  source: EventStoreName;
-  failed: { store: EventStoreName; error: string }[];
-  nextCursor: string | null;
 }
 
 export class EventsUnavailableError extends NoStoreAnsweredError {
