@@ -1,7 +1,7 @@
 import { decodeJsonObject } from '@smartgrid/kafka';
 import type { PayloadRejectCode } from '@smartgrid/kafka';
 import { MeterReading, SensorReading, validateMeterReading, validateSensorReading } from '@smartgrid/hybrid-storage';
-import type { ValidationReason } from '@smartgrid/hybrid-storage';
+import type { Validated, ValidationReason } from '@smartgrid/hybrid-storage';
 
 /**
  * Turns the raw bytes of a Kafka message into a reading, or into the reason it is refused.
@@ -172,11 +172,7 @@ export function decodeSensorMessage(key: Buffer | null, value: Buffer | null, op
         : null) ??
       impossibleCalendar(o.timestamp);
     if (early) return { ok: false, rejection: early };
-    const v = validateSensorReading(o, opts.now());
-    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: fieldOfOrigin(v.error.field, unknown), detail: v.error.detail } };
-    const keyProblem = checkKey(key, v.value.sensorId, 'sensor_id');
-    if (keyProblem) return { ok: false, rejection: keyProblem };
-    return { ok: true, reading: v.value, unknownFields: unknown };
+    return checked(validateSensorReading(o, opts.now()), unknown, key, (r) => r.sensorId, 'sensor_id');
   });
 }
 
@@ -187,10 +183,14 @@ export function decodeMeterMessage(key: Buffer | null, value: Buffer | null, opt
     const { object: o, unknown } = foldUnknownFields(p.object, METER_FIELDS);
     const early = impossibleCalendar(o.timestamp);
     if (early) return { ok: false, rejection: early };
-    const v = validateMeterReading(o, opts.now());
-    if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: fieldOfOrigin(v.error.field, unknown), detail: v.error.detail } };
-    const keyProblem = checkKey(key, v.value.meterId, 'meter_id');
-    if (keyProblem) return { ok: false, rejection: keyProblem };
-    return { ok: true, reading: v.value, unknownFields: unknown };
+    return checked(validateMeterReading(o, opts.now()), unknown, key, (r) => r.meterId, 'meter_id');
   });
+}
+
+/** Both decoders' last step: the shared validation's verdict (naming the field as sent), then the message key. */
+function checked<T>(v: Validated<T>, unknown: UnknownField[], key: Buffer | null, idOf: (r: T) => string, idField: string): Decoded<T> {
+  if (!v.ok) return { ok: false, rejection: { code: v.error.reason, field: fieldOfOrigin(v.error.field, unknown), detail: v.error.detail } };
+  const keyProblem = checkKey(key, idOf(v.value), idField);
+  if (keyProblem) return { ok: false, rejection: keyProblem };
+  return { ok: true, reading: v.value, unknownFields: unknown };
 }
