@@ -209,12 +209,17 @@ const METER_FIELDS = {
   api: { id: 'meterId', customer: 'customerId', ts: 'timestamp', energy: 'energyKwh', power: 'powerKw', voltage: 'voltage', meta: 'metadata' },
 } as const;
 
-function sensor(raw: unknown, naming: Naming, nowMs: number): SensorReading {
-  const f = SENSOR_FIELDS[naming];
+/** The message's object: plain JSON, or (from the API) the body the pipe already built. */
+function objectOf(raw: unknown, naming: Naming): Record<string, unknown> {
   if (!isPlainObject(raw) && !(naming === 'api' && typeof raw === 'object' && raw !== null)) {
     return fail('(message)', 'wrong_type', `must be a JSON object, got ${typeName(raw)}`);
   }
-  const o = raw as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
+
+function sensor(raw: unknown, naming: Naming, nowMs: number): SensorReading {
+  const f = SENSOR_FIELDS[naming];
+  const o = objectOf(raw, naming);
   const out: SensorReading = {
     sensorId: text(o[f.id], f.id, MAX_ID_LENGTH, true),
     sensorType: text(o[f.type], f.type, MAX_TYPE_LENGTH, true),
@@ -232,10 +237,7 @@ function sensor(raw: unknown, naming: Naming, nowMs: number): SensorReading {
 
 function meter(raw: unknown, naming: Naming, nowMs: number): MeterReading {
   const f = METER_FIELDS[naming];
-  if (!isPlainObject(raw) && !(naming === 'api' && typeof raw === 'object' && raw !== null)) {
-    return fail('(message)', 'wrong_type', `must be a JSON object, got ${typeName(raw)}`);
-  }
-  const o = raw as Record<string, unknown>;
+  const o = objectOf(raw, naming);
   const out: MeterReading = {
     meterId: text(o[f.id], f.id, MAX_ID_LENGTH, true),
     customerId: text(o[f.customer], f.customer, MAX_ID_LENGTH, true),
