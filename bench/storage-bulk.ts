@@ -188,25 +188,30 @@ function createSensors(b: Bench, prefix: string, n: number): Promise<unknown> {
   );
 }
 
-/** Raw PostgreSQL: sensors created outside the timing; one statement per batch, nothing else. */
-function measureRawPostgres(b: Bench): Promise<Row> {
+/** A raw PostgreSQL baseline: sensors created outside the timing, then `write` per batch, timed. */
+function measureRawPg(b: Bench, prefixBase: string, mode: string, write: (batch: SensorReading[], stamp: number) => Promise<void>): Promise<Row> {
   const { o } = b;
   return bestOf(o.rounds, async (round) => {
-    const prefix = `RP${round}`;
+    const prefix = `${prefixBase}${round}`;
     const rows = makeReadings(prefix, o.readings, o.sensors);
     await createSensors(b, prefix, o.sensors);
     const stamp = Date.now() * 1000;
-    return timed('raw pg bulk (unnest upsert)', rows.length, async () => {
-      for (const c of chunks(rows, o.batch)) {
-        await b.pool.query(
-          `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
-           SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
-           ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
-            WHERE d.written_at_us < EXCLUDED.written_at_us`,
-          [c.map((r) => r.sensorId), c.map((r) => r.timestamp.toISOString()), c.map((r) => r.value), c.map(() => stamp)],
-        );
-      }
+    return timed(mode, rows.length, async () => {
+      for (const c of chunks(rows, o.batch)) await write(c, stamp);
     });
+  });
+}
+
+/** Raw PostgreSQL: one statement per batch, nothing else. */
+function measureRawPostgres(b: Bench): Promise<Row> {
+  return measureRawPg(b, 'RP', 'raw pg bulk (unnest upsert)', async (c, stamp) => {
+    await b.pool.query(
+      `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::int8[])
+       ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us
+        WHERE d.written_at_us < EXCLUDED.written_at_us`,
+      [c.map((r) => r.sensorId), c.map((r) => r.timestamp.toISOString()), c.map((r) => r.value), c.map(() => stamp)],
+    );
   });
 }
 
@@ -241,32 +246,23 @@ function copyBinary(rows: SensorReading[], stamp: number): Buffer {
 }
 
 function measureRawPostgresCopy(b: Bench): Promise<Row> {
-  const { o } = b;
-  return bestOf(o.rounds, async (round) => {
-    const prefix = `RPC${round}`;
-    const rows = makeReadings(prefix, o.readings, o.sensors);
-    await createSensors(b, prefix, o.sensors);
-    const stamp = Date.now() * 1000;
-    return timed('raw pg bulk (binary COPY + insert from staging)', rows.length, async () => {
-      for (const c of chunks(rows, o.batch)) {
-        const client = await b.pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query(
-            'CREATE TEMP TABLE IF NOT EXISTS copy_stage (sensor_id text, ts timestamptz, value float8, written_at_us int8, unit text) ON COMMIT DELETE ROWS',
-          );
-          await pipeline(Readable.from([copyBinary(c, stamp)]), client.query(copyFrom('COPY copy_stage FROM STDIN (FORMAT binary)')));
-          await client.query(
-            `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us, unit) SELECT * FROM copy_stage
-             ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us, unit = EXCLUDED.unit
-              WHERE d.written_at_us < EXCLUDED.written_at_us`,
-          );
-          await client.query('COMMIT');
-        } finally {
-          client.release();
-        }
-      }
-    });
+  return measureRawPg(b, 'RPC', 'raw pg bulk (binary COPY + insert from staging)', async (c, stamp) => {
+    const client = await b.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'CREATE TEMP TABLE IF NOT EXISTS copy_stage (sensor_id text, ts timestamptz, value float8, written_at_us int8, unit text) ON COMMIT DELETE ROWS',
+      );
+      await pipeline(Readable.from([copyBinary(c, stamp)]), client.query(copyFrom('COPY copy_stage FROM STDIN (FORMAT binary)')));
+      await client.query(
+        `INSERT INTO sensor_data AS d (sensor_id, ts, value, written_at_us, unit) SELECT * FROM copy_stage
+         ON CONFLICT (sensor_id, ts) DO UPDATE SET value = EXCLUDED.value, written_at_us = EXCLUDED.written_at_us, unit = EXCLUDED.unit
+          WHERE d.written_at_us < EXCLUDED.written_at_us`,
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
   });
 }
 
