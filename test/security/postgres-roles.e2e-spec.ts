@@ -17,6 +17,13 @@ async function sqlState(c: Client, sql: string): Promise<string | null> {
   }
 }
 
+/** Every statement is refused for want of privilege (42501); the failure lists each one's SQLSTATE. */
+async function expectAllRefused(c: Client, statements: string[]): Promise<void> {
+  const attempts: Record<string, string | null> = {};
+  for (const sql of statements) attempts[sql] = await sqlState(c, sql);
+  expect(attempts).toEqual(Object.fromEntries(statements.map((sql) => [sql, '42501'])));
+}
+
 /**
  * Least privilege in PostgreSQL, on the real server: both apps run as their own roles (the
  * migrations as the owner role), and a compromised app cannot rewrite the audit chain or read
@@ -77,8 +84,7 @@ describe('PostgreSQL roles (real server)', () => {
 
   it("user-management's role cannot disable a trigger, change, delete or truncate audit entries, or move the chain head", async () => {
     expect(await sqlState(asUm, 'SELECT count(*) FROM audit_log')).toBeNull();
-    const attempts: Record<string, string | null> = {};
-    for (const sql of [
+    await expectAllRefused(asUm, [
       'ALTER TABLE audit_log DISABLE TRIGGER USER',
       'ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete',
       "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
@@ -88,10 +94,7 @@ describe('PostgreSQL roles (real server)', () => {
       'SET session_replication_role = replica',
       'DROP TABLE audit_log',
       'CREATE TABLE audit_log_copy (seq bigint)',
-    ]) {
-      attempts[sql] = await sqlState(asUm, sql);
-    }
-    expect(attempts).toEqual(Object.fromEntries(Object.keys(attempts).map((k) => [k, '42501'])));
+    ]);
   });
 
   it("user-management's role cannot shadow the chain head with a temporary table to append a forged entry", async () => {
@@ -112,17 +115,13 @@ describe('PostgreSQL roles (real server)', () => {
   });
 
   it("data-processing's role cannot read password hashes, the throttle or the audit log, nor append to it", async () => {
-    const attempts: Record<string, string | null> = {};
-    for (const sql of [
+    await expectAllRefused(asDp, [
       'SELECT password_hash FROM users',
       'SELECT count(*) FROM login_throttle',
       'SELECT count(*) FROM audit_log',
       'SELECT * FROM audit_chain_head_for_append()',
       "UPDATE users SET role = 'admin'",
-    ]) {
-      attempts[sql] = await sqlState(asDp, sql);
-    }
-    expect(attempts).toEqual(Object.fromEntries(Object.keys(attempts).map((k) => [k, '42501'])));
+    ]);
     // Its own tables it can use; what it cannot do is alter them.
     expect(await sqlState(asDp, 'SELECT count(*) FROM sensor_data')).toBeNull();
     expect(await sqlState(asDp, 'TRUNCATE sensor_data')).toBe('42501');
