@@ -93,6 +93,15 @@ export class StoreNotReadyError extends Error {
   }
 }
 
+/** Runs `work`, rethrowing what it throws as `classify` sees it (an adapter's refusals as StoreRefusedError). */
+export async function errorsClassified<T>(work: () => Promise<T>, classify: (err: unknown) => unknown): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw classify(err);
+  }
+}
+
 export function isRefusal(err: unknown): err is StoreRefusedError {
   return err instanceof StoreRefusedError;
 }

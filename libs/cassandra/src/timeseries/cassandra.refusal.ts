@@ -1,4 +1,4 @@
-import { StoreRefusedError } from '@smartgrid/hybrid-storage';
+import { errorsClassified, StoreRefusedError } from '@smartgrid/hybrid-storage';
 import { errors, types } from 'cassandra-driver';
 
 /**
@@ -19,10 +19,7 @@ export function asCassandraError(err: unknown): unknown {
   return err;
 }
 
-export async function cassandraRefusalsClassified<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw asCassandraError(err);
-  }
+/** Runs `work`, turning Cassandra's refusals into StoreRefusedError. */
+export function cassandraRefusalsClassified<T>(work: () => Promise<T>): Promise<T> {
+  return errorsClassified(work, asCassandraError);
 }

@@ -1,4 +1,4 @@
-import { StoreRefusedError } from '@smartgrid/hybrid-storage';
+import { errorsClassified, StoreRefusedError } from '@smartgrid/hybrid-storage';
 
 /**
  * SQLSTATEs that mean PostgreSQL refuses the data itself, so the same rows can never be
@@ -27,10 +27,6 @@ export function asPostgresError(err: unknown): unknown {
 }
 
 /** Runs `work`, turning PostgreSQL's refusals into StoreRefusedError. */
-export async function refusalsClassified<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw asPostgresError(err);
-  }
+export function refusalsClassified<T>(work: () => Promise<T>): Promise<T> {
+  return errorsClassified(work, asPostgresError);
 }
