@@ -1,7 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** Text without control characters (ids, names, search terms). */
 // eslint-disable-next-line no-control-regex
@@ -37,4 +37,14 @@ export function Instant(doc: ApiPropertyOptions = {}): PropertyDecorator {
 /** The same, optional. */
 export function OptionalInstant(doc: ApiPropertyOptions = {}): PropertyDecorator {
   return stacked(ApiPropertyOptional(doc), IsOptional(), IsISO8601(ISO_INSTANT, instantMessage));
+}
+
+/** A nested object of the body, validated by its own class (which also names its schema). */
+export function Nested(cls: ClassType<unknown>, doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return stacked(ApiProperty({ type: cls, ...doc } as ApiPropertyOptions), ValidateNested(), Type(() => cls));
+}
+
+/** The same, optional. */
+export function OptionalNested(cls: ClassType<unknown>, doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return stacked(ApiPropertyOptional({ type: cls, ...doc } as ApiPropertyOptions), IsOptional(), ValidateNested(), Type(() => cls));
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SEVERITIES, Severity } from '@smartgrid/events';
 import type { ConditionOp } from '@smartgrid/events';
-import { Type } from 'class-transformer';
+import { Nested, OptionalNested } from '@smartgrid/http';
 import {
   ArrayMaxSize,
   IsArray,
@@ -17,7 +17,6 @@ import {
   Max,
   Min,
   ValidateBy,
-  ValidateNested,
 } from 'class-validator';
 
 const MAX_DURATION = 7 * 86_400;
@@ -61,10 +60,7 @@ export class RuleSelectorDto {
   @Length(1, 128, { each: true })
   sensorIds?: string[];
 
-  @ApiPropertyOptional({ type: RuleMetadataSelectorDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RuleMetadataSelectorDto)
+  @OptionalNested(RuleMetadataSelectorDto)
   metadata?: RuleMetadataSelectorDto;
 }
 
@@ -135,20 +131,13 @@ export class CreateAlarmRuleBody {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiProperty({ type: RuleSelectorDto })
-  @ValidateNested()
-  @Type(() => RuleSelectorDto)
+  @Nested(RuleSelectorDto)
   selector!: RuleSelectorDto;
 
-  @ApiProperty({ type: RaiseConditionDto })
-  @ValidateNested()
-  @Type(() => RaiseConditionDto)
+  @Nested(RaiseConditionDto)
   condition!: RaiseConditionDto;
 
-  @ApiPropertyOptional({ type: ClearConditionDto, description: 'Default: the raise thresholds, held for 0 s' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClearConditionDto)
+  @OptionalNested(ClearConditionDto, { description: 'Default: the raise thresholds, held for 0 s' })
   clear?: ClearConditionDto;
 
   @ApiProperty({ enum: SEVERITIES })
@@ -174,22 +163,13 @@ export class PatchAlarmRuleBody {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: RuleSelectorDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RuleSelectorDto)
+  @OptionalNested(RuleSelectorDto)
   selector?: RuleSelectorDto;
 
-  @ApiPropertyOptional({ type: RaiseConditionDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RaiseConditionDto)
+  @OptionalNested(RaiseConditionDto)
   condition?: RaiseConditionDto;
 
-  @ApiPropertyOptional({ type: ClearConditionDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ClearConditionDto)
+  @OptionalNested(ClearConditionDto)
   clear?: ClearConditionDto;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
