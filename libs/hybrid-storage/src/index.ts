@@ -55,6 +55,7 @@ export { StoreConnection } from './health/store.connection';
 export type { StoreDownState } from './health/store.health';
 export { BacklogService } from './backlog/backlog.service';
 export type { AppendedBacklog, BacklogStatus, BacklogTargetSummary } from './backlog/backlog.service';
+export type { HeldRowsStatus } from './domain/held-rows.model';
 export { BacklogReplayer } from './backlog/backlog-replayer.service';
 export type { ReplayReport, ReplayTargetReport } from './backlog/backlog-replayer.service';
 export { StorageSyncService } from './sync/storage-sync.service';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StoreName } from '../domain/readings.model';
 import { STORE_NAMES } from '../domain/readings.model';
+import { HeldRowsStatus, heldTotals } from '../domain/held-rows.model';
 import { messageOf, withTimeout } from '../storage.errors';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from '../hybrid-storage.settings';
 import { BACKLOG_STORES, BacklogStore, BacklogTargetStatus, NewBacklogEntry } from '../ports/backlog-store.port';
@@ -12,17 +13,8 @@ export interface BacklogTargetSummary {
   oldestAgeMs: number | null;
 }
 
-/** Replication backlog as a whole: what health probes and metrics report. */
-export interface BacklogStatus {
-  /** Entries and rows waiting, over every reachable backlog. */
-  entries: number;
-  rows: number;
-  /** Age of the oldest waiting entry; null when there is none. */
-  oldestAgeMs: number | null;
-  /** Per store that missed writes. */
-  targets: Record<StoreName, BacklogTargetSummary>;
-  /** Backlogs that could not be read (the store holding them is down): their depth is unknown. */
-  unreachable: { location: StoreName; error: string }[];
+/** Replication backlog as a whole (per store that missed writes): what health probes and metrics report. */
+export interface BacklogStatus extends HeldRowsStatus<BacklogTargetSummary> {
   checkedAt: Date;
 }
 
@@ -122,12 +114,8 @@ export class BacklogService {
       if (targets[s].entries > 0) this.pending.set(s, true);
       else if (complete && reachableFor.has(s)) this.markDrained(s, appendsAtStart.get(s)!);
     }
-    const all = Object.values(targets);
-    const oldest = all.map((t) => t.oldestAgeMs).filter((a): a is number => a !== null);
     return {
-      entries: all.reduce((n, t) => n + t.entries, 0),
-      rows: all.reduce((n, t) => n + t.rows, 0),
-      oldestAgeMs: oldest.length ? Math.max(...oldest) : null,
+      ...heldTotals(targets, (t) => t.oldestAgeMs),
       targets,
       unreachable,
       checkedAt: now,

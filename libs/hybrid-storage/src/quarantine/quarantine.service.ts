@@ -9,6 +9,7 @@ import { NewQuarantineEntry, QUARANTINE_STORES, QuarantineEntry, QuarantineStore
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { ReadingValidationError } from '../validation/reading.validation';
 import { writeAcceptedRows } from './refused-rows.splitter';
+import { HeldRowsStatus, heldTotals } from '../domain/held-rows.model';
 
 /** A quarantine entry as operators see it: addressed by a public id, rows counted. */
 export interface QuarantineItem {
@@ -44,13 +45,8 @@ export interface QuarantineTargetSummary {
   oldestQuarantinedAt: Date | null;
 }
 
-export interface QuarantineStatus {
-  entries: number;
-  rows: number;
-  oldestAgeMs: number | null;
-  targets: Record<StoreName, QuarantineTargetSummary>;
-  unreachable: { location: StoreName; error: string }[];
-}
+/** The quarantine as a whole, per store that refused the rows. */
+export type QuarantineStatus = HeldRowsStatus<QuarantineTargetSummary>;
 
 export interface QuarantineRetryResult {
   item: QuarantineItem;
@@ -198,12 +194,8 @@ export class QuarantineService {
         }
       }),
     );
-    const all = Object.values(targets);
-    const oldest = all.map((t) => t.oldestQuarantinedAt).filter((d): d is Date => d !== null);
     return {
-      entries: all.reduce((n, t) => n + t.entries, 0),
-      rows: all.reduce((n, t) => n + t.rows, 0),
-      oldestAgeMs: oldest.length ? Math.max(0, now.getTime() - Math.min(...oldest.map((d) => d.getTime()))) : null,
+      ...heldTotals(targets, (t) => (t.oldestQuarantinedAt ? Math.max(0, now.getTime() - t.oldestQuarantinedAt.getTime()) : null)),
       targets,
       unreachable,
     };
