@@ -55,7 +55,10 @@ sg_port_open() { # sg_port_open PORT
 sg_wait() {
   local name=$1 timeout=$2 start=$SECONDS
   until "${name}_ready"; do
-    if ! "${name}_running"; then
+    # Right after the launch the pid file names a subshell that is about to exec the server;
+    # until it has, its command line is not the server's: look again a second later before
+    # calling it dead.
+    if ! "${name}_running" && { sleep 1; ! "${name}_running"; }; then
       sg_log "last lines of $(sg_logfile "$name"):"; tail -n 30 "$(sg_logfile "$name")" >&2 || true
       sg_die "$name exited during start-up; see $(sg_logfile "$name")"
     fi
