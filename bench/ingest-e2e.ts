@@ -33,11 +33,10 @@ import { JwtService } from '@nestjs/jwt';
 import { Role, TokenService } from '@smartgrid/auth';
 import { HybridStorageService, SensorReading } from '@smartgrid/hybrid-storage';
 import { prefixedTopic } from '@smartgrid/kafka';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
+import { REPO_ROOT, setupTestStack, TestStack } from '@smartgrid/testing';
 import { Client as CassandraClient, types as cqlTypes } from 'cassandra-driver';
 import { readFileSync } from 'fs';
 import { cpus } from 'os';
-import { resolve } from 'path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createApp } from '../apps/data-processing/src/data-processing.app';
@@ -179,7 +178,7 @@ async function allCommitted(kafka: Kafka, groupId: string, topic: string): Promi
 }
 
 function serverTrees(): Record<string, { pid: number; tree: boolean }> {
-  return Object.fromEntries(Object.entries(localServerPids(resolve(__dirname, '..'))).map(([name, pid]) => [name, { pid, tree: true }]));
+  return Object.fromEntries(Object.entries(localServerPids(REPO_ROOT)).map(([name, pid]) => [name, { pid, tree: true }]));
 }
 
 function memoryOf(pid: number): { rssMb: number; peakMb: number } {
