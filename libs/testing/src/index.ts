@@ -8,6 +8,7 @@ export type { TestStack } from './test.stack';
 export { ensureServersUp, isServerUp, REPO_ROOT, restoreServersThen, runStack, startServer, stopServer } from './servers.control';
 export type { ServerName, StackResult } from './servers.control';
 export { waitFor } from './wait.util';
+export { migrationsLockDrift } from './migrations.lock';
 export { InMemoryBacklogStore, InMemoryQuarantineStore, InMemoryTimeSeriesStore } from './hybrid-storage.doubles';
 export {
   InMemoryAuditLogStore, InMemoryLoginThrottleStore, InMemoryTokenRevocationOutbox, InMemoryUserManagementDb, InMemoryUsersRepository,
