@@ -73,6 +73,18 @@ describe('hash-chained audit log in PostgreSQL (real servers)', () => {
   });
 
   describe('tampering by a superuser with the triggers off is detected', () => {
+    /** Moves every row after `seq` by `by` places, in two steps through a free range so the primary key never collides mid-update. */
+    const renumberAfter = async (seq: number, by: number) => {
+      await h.pg.query('UPDATE audit_log SET seq = seq + 1000000 WHERE seq > $1', [seq]);
+      await h.pg.query('UPDATE audit_log SET seq = seq - 1000000 + $1 WHERE seq > 1000000', [by]);
+    };
+    /** Swaps the places of rows `a` and `b` (through a free one); swapping again restores them. */
+    const swapRows = async (a: number, b: number) => {
+      await h.pg.query('UPDATE audit_log SET seq = 999999 WHERE seq = $1', [a]);
+      await h.pg.query('UPDATE audit_log SET seq = $1 WHERE seq = $2', [a, b]);
+      await h.pg.query('UPDATE audit_log SET seq = $1 WHERE seq = 999999', [b]);
+    };
+
     afterEach(async () => {
       // Each case restores the original rows; the chain must verify again.
       expect((await verify()).valid).toBe(true);
@@ -129,32 +141,21 @@ describe('hash-chained audit log in PostgreSQL (real servers)', () => {
     it('an inserted row in the middle (later rows renumbered)', async () => {
       const before = await row(5);
       await asSuperuser(async () => {
-        // Two steps through a free range, so the primary key never collides mid-update.
-        await h.pg.query('UPDATE audit_log SET seq = seq + 1000000 WHERE seq > 5');
-        await h.pg.query('UPDATE audit_log SET seq = seq - 1000000 + 1 WHERE seq > 1000000');
+        await renumberAfter(5, 1);
         const body = { ...before, seq: 6, id: '00000000-0000-4000-8000-00000000000b', actor: 'mallory', prevHash: before.hash };
         await h.pg.query(INSERT, params({ ...body, hash: entryHash(body.prevHash, body) }));
       });
       expect(await verify()).toMatchObject({ valid: false, firstBroken: { seq: 7, reason: 'prev_hash_mismatch' } });
       await asSuperuser(async () => {
         await h.pg.query('DELETE FROM audit_log WHERE seq = 6');
-        await h.pg.query('UPDATE audit_log SET seq = seq + 1000000 WHERE seq > 6');
-        await h.pg.query('UPDATE audit_log SET seq = seq - 1000000 - 1 WHERE seq > 1000000');
+        await renumberAfter(6, -1);
       });
     });
 
     it('reordered rows', async () => {
-      await asSuperuser(async () => {
-        await h.pg.query('UPDATE audit_log SET seq = 999999 WHERE seq = 6');
-        await h.pg.query('UPDATE audit_log SET seq = 6 WHERE seq = 7');
-        await h.pg.query('UPDATE audit_log SET seq = 7 WHERE seq = 999999');
-      });
+      await asSuperuser(() => swapRows(6, 7));
       expect(await verify()).toMatchObject({ valid: false, firstBroken: { seq: 6, reason: 'prev_hash_mismatch' } });
-      await asSuperuser(async () => {
-        await h.pg.query('UPDATE audit_log SET seq = 999999 WHERE seq = 7');
-        await h.pg.query('UPDATE audit_log SET seq = 7 WHERE seq = 6');
-        await h.pg.query('UPDATE audit_log SET seq = 6 WHERE seq = 999999');
-      });
+      await asSuperuser(() => swapRows(6, 7));
     });
 
     it('a chain rewritten from a row to the end (hashes and head recomputed), against the MongoDB copy', async () => {
