@@ -134,6 +134,8 @@ interface Bench {
 }
 
 const SENSOR_CQL = 'INSERT INTO sensor_readings_by_day (sensor_id, day, ts, sensor_type, value, unit) VALUES (?, ?, ?, ?, ?, ?)';
+/** SENSOR_CQL's values for one reading, its day partition keyed as the adapter keys it. */
+const sensorCqlParams = (r: SensorReading) => [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit];
 
 const pgAdmin = (database: string): PgClient =>
   new PgClient({ host: process.env.POSTGRES_HOST, port: Number(process.env.POSTGRES_PORT), user: process.env.POSTGRES_USER, password: process.env.POSTGRES_PASSWORD, database });
@@ -188,18 +190,32 @@ function createSensors(b: Bench, prefix: string, n: number): Promise<unknown> {
   );
 }
 
-/** A raw PostgreSQL baseline: sensors created outside the timing, then `write` per batch, timed. */
-function measureRawPg(b: Bench, prefixBase: string, mode: string, write: (batch: SensorReading[], stamp: number) => Promise<void>): Promise<Row> {
+/**
+ * A raw baseline: each round on fresh series ids, `prepare`d outside the timing, then `write`
+ * per batch, timed.
+ */
+function measureRawBatches(
+  b: Bench,
+  prefixBase: string,
+  mode: string,
+  write: (batch: SensorReading[], stamp: number) => Promise<void>,
+  prepare: (prefix: string) => Promise<unknown> = async () => undefined,
+): Promise<Row> {
   const { o } = b;
   return bestOf(o.rounds, async (round) => {
     const prefix = `${prefixBase}${round}`;
     const rows = makeReadings(prefix, o.readings, o.sensors);
-    await createSensors(b, prefix, o.sensors);
+    await prepare(prefix);
     const stamp = Date.now() * 1000;
     return timed(mode, rows.length, async () => {
       for (const c of chunks(rows, o.batch)) await write(c, stamp);
     });
   });
+}
+
+/** A raw PostgreSQL baseline: sensors created outside the timing, then `write` per batch, timed. */
+function measureRawPg(b: Bench, prefixBase: string, mode: string, write: (batch: SensorReading[], stamp: number) => Promise<void>): Promise<Row> {
+  return measureRawBatches(b, prefixBase, mode, write, (prefix) => createSensors(b, prefix, b.o.sensors));
 }
 
 /** Raw PostgreSQL: one statement per batch, nothing else. */
@@ -271,52 +287,38 @@ function measureRawPostgresCopy(b: Bench): Promise<Row> {
  * up to 50, a lone row as a plain statement (as the adapter does), 64 in flight.
  */
 function measureRawCassandraBatches(b: Bench): Promise<Row> {
-  const { o } = b;
-  return bestOf(o.rounds, async (round) => {
-    const rows = makeReadings(`RCB${round}`, o.readings, o.sensors);
-    return timed('raw cassandra bulk (partition batches of 50, 64 in flight)', rows.length, async () => {
-      for (const c of chunks(rows, o.batch)) {
-        const byPartition = new Map<string, SensorReading[]>();
-        for (const r of c) {
-          const k = `${r.sensorId}|${r.timestamp.toISOString().slice(0, 10)}`;
-          byPartition.set(k, [...(byPartition.get(k) ?? []), r]);
+  return measureRawBatches(b, 'RCB', 'raw cassandra bulk (partition batches of 50, 64 in flight)', async (c) => {
+    const byPartition = new Map<string, SensorReading[]>();
+    for (const r of c) {
+      const k = `${r.sensorId}|${r.timestamp.toISOString().slice(0, 10)}`;
+      byPartition.set(k, [...(byPartition.get(k) ?? []), r]);
+    }
+    const groups = [...byPartition.values()].flatMap((g) => chunks(g, 50));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) {
+        const g = groups[next++]!;
+        if (g.length === 1) {
+          await b.cassandra.execute(SENSOR_CQL, sensorCqlParams(g[0]!), { prepare: true });
+          continue;
         }
-        const groups = [...byPartition.values()].flatMap((g) => chunks(g, 50));
-        let next = 0;
-        const worker = async (): Promise<void> => {
-          while (next < groups.length) {
-            const g = groups[next++]!;
-            if (g.length === 1) {
-              const r = g[0]!;
-              await b.cassandra.execute(SENSOR_CQL, [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit], { prepare: true });
-              continue;
-            }
-            await b.cassandra.batch(
-              g.map((r) => ({ query: SENSOR_CQL, params: [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit] })),
-              { prepare: true, logged: false },
-            );
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(64, groups.length) }, worker));
+        await b.cassandra.batch(
+          g.map((r) => ({ query: SENSOR_CQL, params: sensorCqlParams(r) })),
+          { prepare: true, logged: false },
+        );
       }
-    });
+    };
+    await Promise.all(Array.from({ length: Math.min(64, groups.length) }, worker));
   });
 }
 
 /** Raw Cassandra: one prepared statement, 64 in flight, nothing else. */
 function measureRawCassandra(b: Bench): Promise<Row> {
-  const { o } = b;
-  return bestOf(o.rounds, async (round) => {
-    const rows = makeReadings(`RC${round}`, o.readings, o.sensors);
-    return timed('raw cassandra bulk (executeConcurrent 64)', rows.length, async () => {
-      for (const c of chunks(rows, o.batch)) {
-        await concurrent.executeConcurrent(
-          b.cassandra,
-          SENSOR_CQL,
-          c.map((r) => [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit]),
-          { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false },
-        );
-      }
+  return measureRawBatches(b, 'RC', 'raw cassandra bulk (executeConcurrent 64)', async (c) => {
+    await concurrent.executeConcurrent(b.cassandra, SENSOR_CQL, c.map(sensorCqlParams), {
+      concurrencyLevel: 64,
+      raiseOnFirstError: true,
+      collectResults: false,
     });
   });
 }
@@ -352,9 +354,7 @@ async function measureNaive(b: Bench): Promise<Row> {
         'INSERT INTO sensor_data (sensor_id, ts, value, written_at_us) VALUES ($1, $2, $3, $4) ON CONFLICT (sensor_id, ts) DO NOTHING',
         [r.sensorId, r.timestamp.toISOString(), r.value, Date.now() * 1000],
       );
-      await b.cassandra.execute(SENSOR_CQL, [r.sensorId, r.timestamp.toISOString().slice(0, 10), r.timestamp, r.sensorType, r.value, r.unit], {
-        prepare: true,
-      });
+      await b.cassandra.execute(SENSOR_CQL, sensorCqlParams(r), { prepare: true });
     }
   });
   if (n < o.readings) naive.note = `measured on ${n} readings; ${o.readings} extrapolated at that rate = ${(o.readings / naive.rate).toFixed(0)} s`;
