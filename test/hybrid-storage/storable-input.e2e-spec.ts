@@ -1,4 +1,4 @@
-import type { MeterReading, SensorReading } from '@smartgrid/hybrid-storage';
+import type { MeterReading, ReadOptions, ReadResult, SensorReading, WriteResult } from '@smartgrid/hybrid-storage';
 import { MongoSensorMetadataStore } from '@smartgrid/mongo';
 import fc from 'fast-check';
 import { decodeMeterMessage, decodeSensorMessage } from '../../apps/data-processing/src/ingest/reading.decoder';
@@ -82,6 +82,23 @@ describe('property: whatever validation accepts, every store accepts (real serve
 
   const range = { from: new Date(NOW - 21 * DAY), to: new Date(NOW + DAY), limit: 10_000 };
 
+  /** A batch both time-series stores took whole: nothing held back, quarantined or refused. */
+  const expectStoredInBoth = (result: WriteResult) =>
+    expect({ storedIn: result.storedIn, backlog: result.backlog, quarantined: result.quarantined, refused: result.refused }).toEqual({
+      storedIn: ['postgres', 'cassandra'],
+      backlog: [],
+      quarantined: [],
+      refused: [],
+    });
+
+  /** One series read from each store alone must hold the same content; returns PostgreSQL's. */
+  const expectSameContentInBoth = async <R>(read: (options: ReadOptions) => Promise<ReadResult<R>>, content: (r: R) => string): Promise<string[]> => {
+    const pg = (await read({ ...range, source: 'postgres' })).records.map(content);
+    const cs = (await read({ ...range, source: 'cassandra' })).records.map(content);
+    expect([...pg].sort()).toEqual([...cs].sort());
+    return pg;
+  };
+
   it('sensor-data messages', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(sensorMessage, { minLength: 1, maxLength: 12 }), async (messages) => {
@@ -95,19 +112,12 @@ describe('property: whatever validation accepts, every store accepts (real serve
         rejected.sensor += messages.length - readings.length;
         if (readings.length === 0) return;
         const result = await h.storage.storeSensorDataBatch(readings, { target: 'both' });
-        expect({ storedIn: result.storedIn, backlog: result.backlog, quarantined: result.quarantined, refused: result.refused }).toEqual({
-          storedIn: ['postgres', 'cassandra'],
-          backlog: [],
-          quarantined: [],
-          refused: [],
-        });
+        expectStoredInBoth(result);
         if (result.metadata) expect(result.metadata).toEqual({ ok: true, latencyMs: expect.any(Number) });
         for (const sensorId of new Set(readings.map((r) => r.sensorId))) {
-          const pg = await h.storage.getSensorData(sensorId, { ...range, source: 'postgres' });
-          const cs = await h.storage.getSensorData(sensorId, { ...range, source: 'cassandra' });
-          expect(pg.records.map(sensorContent).sort()).toEqual(cs.records.map(sensorContent).sort());
+          const pg = await expectSameContentInBoth((options) => h.storage.getSensorData(sensorId, options), sensorContent);
           const latest = [...readings].reverse().find((r) => r.sensorId === sensorId)!;
-          expect(pg.records.map(sensorContent)).toContain(sensorContent(latest));
+          expect(pg).toContain(sensorContent(latest));
         }
         const md = h.ctx.get(MongoSensorMetadataStore);
         const last = [...readings].reverse()[0]!;
@@ -130,17 +140,9 @@ describe('property: whatever validation accepts, every store accepts (real serve
         accepted.meter += readings.length;
         rejected.meter += messages.length - readings.length;
         if (readings.length === 0) return;
-        const result = await h.storage.storeMeterReadingBatch(readings, { target: 'both' });
-        expect({ storedIn: result.storedIn, backlog: result.backlog, quarantined: result.quarantined, refused: result.refused }).toEqual({
-          storedIn: ['postgres', 'cassandra'],
-          backlog: [],
-          quarantined: [],
-          refused: [],
-        });
+        expectStoredInBoth(await h.storage.storeMeterReadingBatch(readings, { target: 'both' }));
         for (const meterId of new Set(readings.map((r) => r.meterId))) {
-          const pg = await h.storage.getMeterReadings(meterId, { ...range, source: 'postgres' });
-          const cs = await h.storage.getMeterReadings(meterId, { ...range, source: 'cassandra' });
-          expect(pg.records.map(meterContent).sort()).toEqual(cs.records.map(meterContent).sort());
+          await expectSameContentInBoth((options) => h.storage.getMeterReadings(meterId, options), meterContent);
         }
       }),
       { numRuns: 60 },
