@@ -1,6 +1,6 @@
 import { StorageReadError } from '@smartgrid/hybrid-storage';
 import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
-import { BASE, cassandraCount, Harness, meterBatch, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
+import { BASE, cassandraCount, Harness, meterBatch, OUTAGE_SETTINGS, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
 const DAY = '2026-01-15';
 const MONTH = 202601;
@@ -17,7 +17,7 @@ describe('fault: Cassandra stopped mid-run', () => {
   const meterIds = Array.from({ length: 4 }, (_, i) => `COM-${i}`);
 
   beforeAll(async () => {
-    h = await startHarness({ storeTimeoutMs: 8000, replay: { enabled: true, intervalMs: 500 } });
+    h = await startHarness(OUTAGE_SETTINGS);
   });
 
   afterAll(() => restoreServersThen(['cassandra'], () => h?.close()));

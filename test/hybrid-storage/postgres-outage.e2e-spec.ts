@@ -1,6 +1,6 @@
 import { StorageReadError } from '@smartgrid/hybrid-storage';
 import { restoreServersThen, startServer, stopServer, waitFor } from '@smartgrid/testing';
-import { BASE, cassandraCount, Harness, meterBatch, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
+import { BASE, cassandraCount, Harness, meterBatch, OUTAGE_SETTINGS, pgCount, sensorBatch, startHarness } from './support/hybrid-storage-harness';
 
 /**
  * Stops the real PostgreSQL while writes continue: Cassandra keeps taking them, the misses
@@ -12,7 +12,7 @@ describe('fault: PostgreSQL stopped mid-run', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ storeTimeoutMs: 8000, replay: { enabled: true, intervalMs: 500 } });
+    h = await startHarness(OUTAGE_SETTINGS);
   });
 
   afterAll(() => restoreServersThen(['postgres'], () => h?.close()));

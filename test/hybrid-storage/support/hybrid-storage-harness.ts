@@ -54,40 +54,44 @@ export async function startHarness(settings: HybridStorageSettingsOverrides = {}
   };
 }
 
+/**
+ * For a test that stops a store mid-run: writes give up on the stopped store within seconds,
+ * and the replayer runs every half second, so the store converges on its own once it is back.
+ */
+export const OUTAGE_SETTINGS: HybridStorageSettingsOverrides = { storeTimeoutMs: 8000, replay: { enabled: true, intervalMs: 500 } };
+
 export const BASE = Date.parse('2026-01-15T00:00:00Z');
 
-/** `n` readings for each of `sensors` sensors, one a minute from `start`. */
-export function sensorBatch(sensors: number, n: number, start = BASE, prefix = 'S'): SensorReading[] {
-  const out: SensorReading[] = [];
-  for (let s = 0; s < sensors; s++) {
-    for (let i = 0; i < n; i++) {
-      out.push({
-        sensorId: `${prefix}-${s}`,
-        sensorType: 'voltage',
-        value: 220 + s + i / 1000,
-        unit: 'V',
-        timestamp: new Date(start + i * 60_000),
-      });
-    }
+/** `n` readings for each of `series` series, series after series: `make(series index, reading index)`. */
+function perSeries<T>(series: number, n: number, make: (s: number, i: number) => T): T[] {
+  const out: T[] = [];
+  for (let s = 0; s < series; s++) {
+    for (let i = 0; i < n; i++) out.push(make(s, i));
   }
   return out;
 }
 
+/** `n` readings for each of `sensors` sensors, one a minute from `start`. */
+export function sensorBatch(sensors: number, n: number, start = BASE, prefix = 'S'): SensorReading[] {
+  return perSeries<SensorReading>(sensors, n, (s, i) => ({
+    sensorId: `${prefix}-${s}`,
+    sensorType: 'voltage',
+    value: 220 + s + i / 1000,
+    unit: 'V',
+    timestamp: new Date(start + i * 60_000),
+  }));
+}
+
+/** `n` readings for each of `meters` meters, one every 15 minutes from `start`. */
 export function meterBatch(meters: number, n: number, start = BASE, prefix = 'M'): MeterReading[] {
-  const out: MeterReading[] = [];
-  for (let m = 0; m < meters; m++) {
-    for (let i = 0; i < n; i++) {
-      out.push({
-        meterId: `${prefix}-${m}`,
-        customerId: `C-${m % 3}`,
-        timestamp: new Date(start + i * 900_000),
-        energyKwh: 1000 + m * 10 + i * 0.25,
-        powerKw: 1 + i / 100,
-        voltage: 230,
-      });
-    }
-  }
-  return out;
+  return perSeries<MeterReading>(meters, n, (m, i) => ({
+    meterId: `${prefix}-${m}`,
+    customerId: `C-${m % 3}`,
+    timestamp: new Date(start + i * 900_000),
+    energyKwh: 1000 + m * 10 + i * 0.25,
+    powerKw: 1 + i / 100,
+    voltage: 230,
+  }));
 }
 
 /** Exact row counts, read from the tables directly (not through the service). */
