@@ -1,5 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   CASSANDRA_CLIENT,
   CassandraHealthIndicator,
@@ -10,7 +9,7 @@ import {
   migrationChecksum,
 } from '@smartgrid/cassandra';
 import { SmartgridConfigModule } from '@smartgrid/config';
-import { dropKeyspace, testEnv, TestEnv } from '@smartgrid/testing';
+import { applyTestEnv, dropKeyspace, initModules, TestEnv } from '@smartgrid/testing';
 import { Client } from 'cassandra-driver';
 
 const migrations: CqlMigration[] = [
@@ -31,15 +30,8 @@ const migrations: CqlMigration[] = [
   },
 ];
 
-async function boot(list: CqlMigration[] = migrations): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      SmartgridConfigModule.forRoot({ require: ['cassandra'] }),
-      CassandraModule.forRootAsync({ migrations: list }),
-    ],
-  }).compile();
-  moduleRef.useLogger(['error', 'warn']);
-  return moduleRef.init();
+function boot(list: CqlMigration[] = migrations): Promise<INestApplicationContext> {
+  return initModules([SmartgridConfigModule.forRoot({ require: ['cassandra'] }), CassandraModule.forRootAsync({ migrations: list })]);
 }
 
 describe('CassandraModule (real Cassandra)', () => {
@@ -48,8 +40,7 @@ describe('CassandraModule (real Cassandra)', () => {
   let client: Client;
 
   beforeAll(async () => {
-    env = testEnv({ CASSANDRA_REPLICATION_FACTOR: '1' });
-    Object.assign(process.env, env);
+    env = applyTestEnv({ CASSANDRA_REPLICATION_FACTOR: '1' });
     ctx = await boot();
     client = ctx.get(CASSANDRA_CLIENT);
   });

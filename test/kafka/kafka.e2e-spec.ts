@@ -15,7 +15,7 @@ import {
   TOPICS,
   withDlqTwins,
 } from '@smartgrid/kafka';
-import { deleteTestTopics, testEnv, TestEnv, waitFor } from '@smartgrid/testing';
+import { applyTestEnv, deleteTestTopics, TestEnv, waitFor } from '@smartgrid/testing';
 import { Admin, EachMessagePayload, Kafka, logLevel, Producer } from 'kafkajs';
 
 interface Received {
@@ -64,8 +64,7 @@ describe('KafkaModule (real Kafka)', () => {
   let groupId: string;
 
   beforeAll(async () => {
-    env = testEnv({ KAFKA_TOPIC_PARTITIONS: '2' });
-    Object.assign(process.env, env);
+    env = applyTestEnv({ KAFKA_TOPIC_PARTITIONS: '2' });
     prefix = env.KAFKA_TOPIC_PREFIX;
     groupId = `${prefix}probe`;
     const moduleRef = await Test.createTestingModule({
@@ -160,8 +159,7 @@ describe('KafkaModule (real Kafka)', () => {
 
 describe('KafkaModule start-up without handlers', () => {
   it('boots a consumer-less app (nothing subscribed) and shuts down cleanly', async () => {
-    const env = testEnv();
-    Object.assign(process.env, env);
+    const env = applyTestEnv();
     const moduleRef = await Test.createTestingModule({
       imports: [SmartgridConfigModule.forRoot({ require: ['kafka'] }), KafkaModule.forRootAsync({ topics: [TOPICS.auditEvents] })],
     }).compile();

@@ -1,8 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { SmartgridConfigModule } from '@smartgrid/config';
 import { foundationMigrations, PostgresHealthIndicator, PostgresModule } from '@smartgrid/postgres';
-import { createTestDatabase, TestDatabase, testEnv } from '@smartgrid/testing';
+import { applyTestEnv, createTestDatabase, initModules, TestDatabase } from '@smartgrid/testing';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 
 class CreateProbeTable1767225600001 implements MigrationInterface {
@@ -17,12 +16,8 @@ class CreateProbeTable1767225600001 implements MigrationInterface {
 
 const migrations = [...foundationMigrations, CreateProbeTable1767225600001];
 
-async function boot(): Promise<INestApplicationContext> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [SmartgridConfigModule.forRoot({ require: ['postgres'] }), PostgresModule.forRootAsync({ migrations })],
-  }).compile();
-  moduleRef.useLogger(['error', 'warn']);
-  return moduleRef.init();
+function boot(): Promise<INestApplicationContext> {
+  return initModules([SmartgridConfigModule.forRoot({ require: ['postgres'] }), PostgresModule.forRootAsync({ migrations })]);
 }
 
 describe('PostgresModule (real PostgreSQL)', () => {
@@ -31,7 +26,7 @@ describe('PostgresModule (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    Object.assign(process.env, testEnv(db.env));
+    applyTestEnv(db.env);
     ctx = await boot();
   });
 

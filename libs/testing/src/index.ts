@@ -22,3 +22,4 @@ export { httpFrom } from './http-from.client';
 export type { PlainResponse } from './http-from.client';
 export { startAppOnStack } from './app.fixtures';
 export type { AppEntry, AppOnStack } from './app.fixtures';
+export { applyTestEnv, initModules } from './module.fixtures';
