@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { MetricsServer } from '@smartgrid/observability';
-import { setupTestStack, TestStack } from '@smartgrid/testing';
 import request from 'supertest';
 import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
 import * as userManagement from '../../apps/user-management/src/user-management.app';
+import { AppsOnStack } from './support/apps-on-stack';
 
 const ADMIN = { ADMIN_USERNAME: 'surface.admin', ADMIN_PASSWORD: 'Surface-Admin-Pass-2026!' };
 const METRICS_TOKEN = 'metrics-token-0123456789-abcdefghijklmnop';
@@ -21,35 +21,22 @@ function expectSecurityHeaders(res: request.Response, what: string): void {
   }
 }
 
-async function boot(create: typeof userManagement.createApp, start: typeof userManagement.startApp, env: Record<string, string | undefined>) {
-  const app = await create({ env, logger: ['error'] });
-  const port = await start(app, 0);
-  return { app, base: `http://127.0.0.1:${port}` };
-}
-
 describe('HTTP surface of both apps (real servers)', () => {
-  let stack: TestStack;
-  const apps: INestApplication[] = [];
+  let apps: AppsOnStack;
   let um: string;
   let dp: string;
   let dpApp: INestApplication;
 
   beforeAll(async () => {
-    stack = await setupTestStack(ADMIN);
-    const u = await boot(userManagement.createApp, userManagement.startApp, { ...stack.env, METRICS_PORT: undefined, METRICS_TOKEN: undefined, CORS_ORIGINS: undefined });
-    apps.push(u.app);
-    um = u.base;
+    apps = await AppsOnStack.setUp(ADMIN);
+    um = (await apps.start(userManagement, { METRICS_PORT: undefined, METRICS_TOKEN: undefined, CORS_ORIGINS: undefined })).base;
     // data-processing with the metrics on their own port (0: any free one).
-    const d = await boot(dataProcessing.createApp, dataProcessing.startApp, { ...stack.env, INGEST_ENABLED: 'false', METRICS_PORT: '0' });
-    apps.push(d.app);
+    const d = await apps.start(dataProcessing, { INGEST_ENABLED: 'false', METRICS_PORT: '0' });
     dp = d.base;
     dpApp = d.app;
   });
 
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await stack?.cleanup();
-  });
+  afterAll(() => apps?.close());
 
   it('sends the security headers and no X-Powered-By on API, health, metrics, docs and error answers', async () => {
     const token = (await request(um).post('/api/auth/login').send({ username: ADMIN.ADMIN_USERNAME, password: ADMIN.ADMIN_PASSWORD }).expect(200)).body
@@ -137,14 +124,7 @@ describe('HTTP surface of both apps (real servers)', () => {
   describe('configured: CORS_ORIGINS and METRICS_TOKEN', () => {
     let base: string;
     beforeAll(async () => {
-      const u = await boot(userManagement.createApp, userManagement.startApp, {
-        ...stack.env,
-        CORS_ORIGINS: 'https://grid.example.com, http://localhost:5173',
-        METRICS_TOKEN,
-        METRICS_PORT: undefined,
-      });
-      apps.push(u.app);
-      base = u.base;
+      base = (await apps.start(userManagement, { CORS_ORIGINS: 'https://grid.example.com, http://localhost:5173', METRICS_TOKEN, METRICS_PORT: undefined })).base;
     });
 
     it('allows exactly the listed origins', async () => {

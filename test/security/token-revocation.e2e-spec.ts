@@ -1,8 +1,8 @@
-import { INestApplication } from '@nestjs/common';
-import { appRoleEnv, setupTestStack, TestStack, waitFor } from '@smartgrid/testing';
+import { appRoleEnv, waitFor } from '@smartgrid/testing';
 import request from 'supertest';
 import * as dataProcessing from '../../apps/data-processing/src/data-processing.app';
 import * as userManagement from '../../apps/user-management/src/user-management.app';
+import { AppsOnStack } from './support/apps-on-stack';
 
 const ADMIN = { username: 'revoke.admin', password: 'Revoke-Admin-Pass-2026!' };
 /** "Within seconds": how long data-processing may take to learn a revocation. */
@@ -14,17 +14,12 @@ const PROPAGATION_MS = 15_000;
  * moments, and a data-processing started later knows it from the start.
  */
 describe('token revocation across both apps (real servers)', () => {
-  let stack: TestStack;
-  const apps: INestApplication[] = [];
+  let apps: AppsOnStack;
   let um: string;
   let dp: string;
   let adminToken: string;
 
-  const bootDp = async () => {
-    const app = await dataProcessing.createApp({ env: { ...stack.env, ...appRoleEnv('data-processing'), INGEST_ENABLED: 'false' }, logger: ['error'] });
-    apps.push(app);
-    return `http://127.0.0.1:${await dataProcessing.startApp(app, 0)}`;
-  };
+  const bootDp = async () => (await apps.start(dataProcessing, { ...appRoleEnv('data-processing'), INGEST_ENABLED: 'false' })).base;
   const login = async (username: string, password: string): Promise<string> =>
     (await request(um).post('/api/auth/login').send({ username, password }).expect(200)).body.accessToken as string;
   const dpStatus = (base: string, token: string) => request(base).get('/api/storage/status').set('Authorization', `Bearer ${token}`);
@@ -36,10 +31,8 @@ describe('token revocation across both apps (real servers)', () => {
   let user: { id: string; username: string; password: string };
 
   beforeAll(async () => {
-    stack = await setupTestStack({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
-    const u = await userManagement.createApp({ env: { ...stack.env, ...appRoleEnv('user-management') }, logger: ['error'] });
-    apps.push(u);
-    um = `http://127.0.0.1:${await userManagement.startApp(u, 0)}`;
+    apps = await AppsOnStack.setUp({ ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
+    um = (await apps.start(userManagement, appRoleEnv('user-management'))).base;
     dp = await bootDp();
     adminToken = await login(ADMIN.username, ADMIN.password);
     const password = 'Grid-Operator-Pass-2026!';
@@ -47,10 +40,7 @@ describe('token revocation across both apps (real servers)', () => {
     user = { id: created.body.id as string, username: 'revoke.operator', password };
   });
 
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.close();
-    await stack?.cleanup();
-  });
+  afterAll(() => apps?.close());
 
   it('a role change voids the old token in both apps; the new token carries the new role', async () => {
     const before = await login(user.username, user.password);
