@@ -11,9 +11,7 @@
 
 KAFKA_VERSION=3.9.1
 _kafka_conf() { echo "$SG_ROOT/infra/local/conf/kafka"; }
-_kafka_home() { echo "$SG_CACHE/kafka-$KAFKA_VERSION"; }
 _kafka_cport() { echo "${KAFKA_CONTROLLER_PORT:-9093}"; }
-_kafka_data() { echo "$SG_STATE/data/kafka"; }
 _kafka_props() { echo "$SG_STATE/run/kafka.properties"; }
 
 kafka_port() { echo "${KAFKA_PORT:-9092}"; }
@@ -26,7 +24,7 @@ _kafka_python() {
 
 kafka_install() {
   local home pom marker sum lock
-  home=$(_kafka_home); pom="$(_kafka_conf)/pom.xml"; marker="$home/.installed"
+  home=$(sg_installdir kafka "$KAFKA_VERSION"); pom="$(_kafka_conf)/pom.xml"; marker="$home/.installed"
   sum=$(sha256sum "$pom" | cut -d' ' -f1)
   if [ -f "$marker" ] && [ "$(cat "$marker")" = "$sum" ]; then return 0; fi
   command -v mvn >/dev/null 2>&1 || sg_die "mvn not found (needed to fetch the Kafka jars from Maven Central)"
@@ -77,24 +75,19 @@ kafka_running() { _kafka_pid >/dev/null; }
 # Real probe: ApiVersions v0 (must answer error 0 with a non-empty API list), then Metadata v1
 # (must list at least one broker, i.e. the broker is registered with the KRaft controller).
 kafka_ready() {
-  "$(_kafka_python)" - "$(kafka_port)" <<'PY' 2>/dev/null
+  # probe_io (shared with the FerretDB probe) from infra/local/conf; no bytecode written there.
+  PYTHONPATH="$SG_ROOT/infra/local/conf${PYTHONPATH:+:$PYTHONPATH}" PYTHONDONTWRITEBYTECODE=1 \
+    "$(_kafka_python)" - "$(kafka_port)" <<'PY' 2>/dev/null
 import socket, struct, sys
+from probe_io import recv_exact
 port = int(sys.argv[1])
 
 def call(sock, api_key, version, corr, body=b""):
     cid = b"sg-probe"
     req = struct.pack(">hhih", api_key, version, corr, len(cid)) + cid + body
     sock.sendall(struct.pack(">i", len(req)) + req)
-    def recv(n):
-        buf = b""
-        while len(buf) < n:
-            chunk = sock.recv(n - len(buf))
-            if not chunk:
-                raise EOFError("connection closed")
-            buf += chunk
-        return buf
-    (size,) = struct.unpack(">i", recv(4))
-    resp = recv(size)
+    (size,) = struct.unpack(">i", recv_exact(sock, 4))
+    resp = recv_exact(sock, size)
     (rcorr,) = struct.unpack_from(">i", resp, 0)
     if rcorr != corr:
         raise ValueError("correlation id mismatch")
@@ -113,7 +106,7 @@ PY
 }
 
 _kafka_render_props() {
-  local props data; props=$(_kafka_props); data=$(_kafka_data)
+  local props data; props=$(_kafka_props); data=$(sg_datadir kafka)
   case "$data" in *'|'*|*'&'*) sg_die "kafka: state dir must not contain '|' or '&': $data";; esac
   sed -e "s|@KAFKA_PORT@|$(kafka_port)|g" -e "s|@KAFKA_CONTROLLER_PORT@|$(_kafka_cport)|g" \
       -e "s|@KAFKA_DATA_DIR@|$data|g" "$(_kafka_conf)/server.properties" >"$props.tmp"
@@ -134,7 +127,7 @@ _kafka_jvm_opts() {
 # Formats the KRaft log dir once (when meta.properties is missing), with a cluster id kept in
 # $SG_STATE/data/kafka/cluster.id.
 _kafka_format_if_needed() {
-  local data idf cid log; data=$(_kafka_data); idf="$data/cluster.id"; log=$(sg_logfile kafka)
+  local data idf cid log; data=$(sg_datadir kafka); idf="$data/cluster.id"; log=$(sg_logfile kafka)
   [ -f "$data/logs/meta.properties" ] && return 0
   if [ ! -s "$idf" ]; then
     # Same shape as Kafka's Uuid.randomUuid(): 16 random bytes, url-safe base64, no padding,
@@ -149,7 +142,7 @@ while True:
   cid=$(cat "$idf")
   sg_log "kafka: formatting KRaft storage in $data/logs (cluster id $cid)"
   "$(sg_java17)" -Xmx256m "-Dlog4j.configuration=file:$(_kafka_conf)/log4j.properties" \
-    -cp "$(_kafka_home)/lib/*" kafka.tools.StorageTool format -t "$cid" -c "$(_kafka_props)" \
+    -cp "$(sg_installdir kafka "$KAFKA_VERSION")/lib/*" kafka.tools.StorageTool format -t "$cid" -c "$(_kafka_props)" \
     >>"$log" 2>&1 || { tail -n 20 "$log" >&2; sg_die "kafka: storage format failed; see $log"; }
 }
 
@@ -175,7 +168,7 @@ kafka_start() {
   # New session (no controlling terminal, survives the calling shell); the wrapper records its own
   # pid, then execs java, so the pid file holds the JVM's pid whatever setsid does.
   setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' kafka-launch "$pidf" \
-    "$java" "${opts[@]}" -cp "$(_kafka_home)/lib/*" kafka.Kafka "$props" >>"$log" 2>&1 </dev/null &
+    "$java" "${opts[@]}" -cp "$(sg_installdir kafka "$KAFKA_VERSION")/lib/*" kafka.Kafka "$props" >>"$log" 2>&1 </dev/null &
   for i in $(seq 1 50); do [ -s "$pidf" ] && break; sleep 0.1; done
   sg_wait kafka 90
 }

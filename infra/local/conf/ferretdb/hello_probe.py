@@ -2,9 +2,14 @@
 """Readiness probe for a MongoDB wire-protocol server (FerretDB): sends an OP_MSG
 {hello: 1, $db: "admin"} and exits 0 only when the reply is an OP_MSG with ok == 1.
 Usage: hello_probe.py PORT [HOST] -- stdlib only (no driver needed)."""
+import os
 import socket
 import struct
 import sys
+
+sys.dont_write_bytecode = True  # a probe run every second writes nothing into the checkout
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from probe_io import recv_exact  # noqa: E402 - after the path to infra/local/conf
 
 
 def bson_hello() -> bytes:
@@ -15,16 +20,6 @@ def bson_hello() -> bytes:
     db = cstr("admin")
     body += b"\x02" + cstr("$db") + struct.pack("<i", len(db)) + db
     return struct.pack("<i", len(body) + 5) + body + b"\x00"
-
-
-def recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("connection closed")
-        buf += chunk
-    return buf
 
 
 def find_ok(doc: bytes) -> float:
