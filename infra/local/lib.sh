@@ -21,10 +21,13 @@ sg_log() { printf '[stack] %s\n' "$*" >&2; }
 sg_die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
 
 sg_dirs() { # sg_dirs NAME -> creates and prints nothing
-  mkdir -p "$SG_STATE/data/$1" "$SG_STATE/logs" "$SG_STATE/run" "$SG_CACHE"
+  mkdir -p "$(sg_datadir "$1")" "$SG_STATE/logs" "$SG_STATE/run" "$SG_CACHE"
 }
+sg_datadir() { echo "$SG_STATE/data/$1"; }
 sg_logfile() { echo "$SG_STATE/logs/$1.log"; }
 sg_pidfile() { echo "$SG_STATE/run/$1.pid"; }
+# sg_installdir NAME VERSION -- where NAME's download or build of VERSION lives (shared cache).
+sg_installdir() { echo "$SG_CACHE/$1-$2"; }
 
 # Java 17 is required by Cassandra 5.0 and Kafka 3.9 (the machine may default to another JDK).
 sg_java17() {

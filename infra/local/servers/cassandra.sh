@@ -9,8 +9,6 @@
 CASSANDRA_VERSION="${CASSANDRA_VERSION:-5.0.9}"
 _cassandra_conf_src="$SG_ROOT/infra/local/conf/cassandra"
 
-_cassandra_home() { echo "$SG_CACHE/cassandra-$CASSANDRA_VERSION"; }
-_cassandra_data() { echo "$SG_STATE/data/cassandra"; }
 _cassandra_storage_port() { echo "${CASSANDRA_STORAGE_PORT:-7000}"; }
 _cassandra_jmx_port() { echo "${CASSANDRA_JMX_PORT:-7199}"; }
 
@@ -18,7 +16,7 @@ cassandra_port() { echo "${CASSANDRA_PORT:-9042}"; }
 
 cassandra_install() {
   local home lib tmp
-  home=$(_cassandra_home); lib="$home/lib"
+  home=$(sg_installdir cassandra "$CASSANDRA_VERSION"); lib="$home/lib"
   [ -f "$home/.installed" ] && return 0
   command -v mvn >/dev/null 2>&1 || sg_die "cassandra: mvn (Maven) is needed to fetch the jars"
   sg_log "cassandra: fetching cassandra-all $CASSANDRA_VERSION and its runtime dependencies (Maven Central)"
@@ -71,7 +69,7 @@ _cassandra_yaml_set() { # _cassandra_yaml_set FILE
 
 _cassandra_render_conf() { # writes the yaml, prints its path
   local data conf
-  data=$(_cassandra_data); conf="$data/conf"
+  data=$(sg_datadir cassandra); conf="$data/conf"
   mkdir -p "$conf" "$data"/{data,commitlog,hints,saved_caches,cdc_raw,triggers}
   sed -e "s|@DATA_DIR@|$data|g" \
       -e "s|@NATIVE_PORT@|$(cassandra_port)|g" \
@@ -97,7 +95,7 @@ cassandra_start() {
   done
 
   local java home data yaml log heap opts=() line words
-  java=$(sg_java17); home=$(_cassandra_home); data=$(_cassandra_data)
+  java=$(sg_java17); home=$(sg_installdir cassandra "$CASSANDRA_VERSION"); data=$(sg_datadir cassandra)
   yaml=$(_cassandra_render_conf); log=$(sg_logfile cassandra)
   heap="${CASSANDRA_HEAP:-2G}"
   while IFS= read -r line || [ -n "$line" ]; do
