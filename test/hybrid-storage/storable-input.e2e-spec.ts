@@ -1,7 +1,7 @@
-import type { MeterReading, ReadOptions, ReadResult, SensorReading, WriteResult } from '@smartgrid/hybrid-storage';
+import type { ReadOptions, ReadResult, WriteResult } from '@smartgrid/hybrid-storage';
 import { MongoSensorMetadataStore } from '@smartgrid/mongo';
 import fc from 'fast-check';
-import { decodeMeterMessage, decodeSensorMessage } from '../../apps/data-processing/src/ingest/reading.decoder';
+import { decodeMeterMessage, decodeSensorMessage, Decoded, Rejection } from '../../apps/data-processing/src/ingest/reading.decoder';
 import { Harness, startHarness } from './support/hybrid-storage-harness';
 
 /**
@@ -82,6 +82,19 @@ describe('property: whatever validation accepts, every store accepts (real serve
 
   const range = { from: new Date(NOW - 21 * DAY), to: new Date(NOW + DAY), limit: 10_000 };
 
+  /** Decodes each message as the Kafka consumer does, checks each rejection, counts both outcomes; returns the accepted readings. */
+  const decodeCounted = <R>(kind: 'sensor' | 'meter', messages: unknown[], decode: (key: null, value: Buffer) => Decoded<R>, checkRejection: (r: Rejection) => void): R[] => {
+    const readings: R[] = [];
+    for (const m of messages) {
+      const d = decode(null, Buffer.from(JSON.stringify(m), 'utf8'));
+      if (d.ok) readings.push(d.reading);
+      else checkRejection(d.rejection);
+    }
+    accepted[kind] += readings.length;
+    rejected[kind] += messages.length - readings.length;
+    return readings;
+  };
+
   /** A batch both time-series stores took whole: nothing held back, quarantined or refused. */
   const expectStoredInBoth = (result: WriteResult) =>
     expect({ storedIn: result.storedIn, backlog: result.backlog, quarantined: result.quarantined, refused: result.refused }).toEqual({
@@ -102,14 +115,9 @@ describe('property: whatever validation accepts, every store accepts (real serve
   it('sensor-data messages', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(sensorMessage, { minLength: 1, maxLength: 12 }), async (messages) => {
-        const readings: SensorReading[] = [];
-        for (const m of messages) {
-          const d = decodeSensorMessage(null, Buffer.from(JSON.stringify(m), 'utf8'));
-          if (d.ok) readings.push(d.reading);
-          else expect(d.rejection).toEqual({ code: expect.any(String), detail: expect.any(String), ...(d.rejection.field === undefined ? {} : { field: expect.any(String) }) });
-        }
-        accepted.sensor += readings.length;
-        rejected.sensor += messages.length - readings.length;
+        const readings = decodeCounted('sensor', messages, decodeSensorMessage, (rejection) =>
+          expect(rejection).toEqual({ code: expect.any(String), detail: expect.any(String), ...(rejection.field === undefined ? {} : { field: expect.any(String) }) }),
+        );
         if (readings.length === 0) return;
         const result = await h.storage.storeSensorDataBatch(readings, { target: 'both' });
         expectStoredInBoth(result);
@@ -131,14 +139,7 @@ describe('property: whatever validation accepts, every store accepts (real serve
   it('meter-readings messages', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(meterMessage, { minLength: 1, maxLength: 12 }), async (messages) => {
-        const readings: MeterReading[] = [];
-        for (const m of messages) {
-          const d = decodeMeterMessage(null, Buffer.from(JSON.stringify(m), 'utf8'));
-          if (d.ok) readings.push(d.reading);
-          else expect(typeof d.rejection.code).toBe('string');
-        }
-        accepted.meter += readings.length;
-        rejected.meter += messages.length - readings.length;
+        const readings = decodeCounted('meter', messages, decodeMeterMessage, (rejection) => expect(typeof rejection.code).toBe('string'));
         if (readings.length === 0) return;
         expectStoredInBoth(await h.storage.storeMeterReadingBatch(readings, { target: 'both' }));
         for (const meterId of new Set(readings.map((r) => r.meterId))) {
