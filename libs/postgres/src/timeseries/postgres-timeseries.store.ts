@@ -158,6 +158,81 @@ const UPDATE_METERS = `
   SELECT 'meter', id, meta, observed_at FROM upd ORDER BY id`;
 
 /**
+ * What writing one kind of reading takes: its partitioned table, the upsert of the readings
+ * (with the arrays it unnests, in order) and the reference rows (sensors or meters, with
+ * their customers) the readings point at.
+ */
+interface ReadingsWrite<R> {
+  table: 'sensor_data' | 'meter_readings';
+  upsert: string;
+  columns: ((r: R) => unknown)[];
+  deviceIdOf: (r: R) => string;
+  /** The device's key in the store's cache of reference rows. */
+  referenceKeyOf: (r: R) => string;
+  /** The description stored for the device: a changed one is written again. */
+  signatureOf: (r: R) => string;
+  upsertDevices: (em: EntityManager, devices: R[]) => Promise<void>;
+}
+
+const SENSOR_READINGS: ReadingsWrite<Stamped<SensorReading>> = {
+  table: 'sensor_data',
+  upsert: UPSERT_SENSOR_DATA,
+  columns: [
+    (r) => r.sensorId,
+    (r) => r.timestamp.toISOString(),
+    (r) => r.value,
+    (r) => r.writtenAtUs,
+    (r) => r.unit ?? null,
+  ],
+  deviceIdOf: (r) => r.sensorId,
+  referenceKeyOf: (s) => `s|${s.sensorId}`,
+  signatureOf: (s) => JSON.stringify([s.sensorType, s.unit ?? null, s.location ?? null, s.metadata ?? null]),
+  upsertDevices: async (em, sensors) => {
+    const params = unnestColumns(
+      sensors,
+      (s) => s.sensorId,
+      (s) => s.sensorType,
+      (s) => s.unit ?? null,
+      (s) => s.location?.lat ?? null,
+      (s) => s.location?.lon ?? null,
+      (s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata)),
+      (s) => s.timestamp.toISOString(),
+    );
+    await em.query(INSERT_SENSORS, params);
+    await em.query(UPDATE_SENSORS, params);
+  },
+};
+
+const METER_READINGS: ReadingsWrite<Stamped<MeterReading>> = {
+  table: 'meter_readings',
+  upsert: UPSERT_METER_READINGS,
+  columns: [
+    (r) => r.meterId,
+    (r) => r.timestamp.toISOString(),
+    (r) => r.customerId,
+    (r) => r.energyKwh,
+    (r) => r.powerKw ?? null,
+    (r) => r.voltage ?? null,
+    (r) => r.writtenAtUs,
+  ],
+  deviceIdOf: (r) => r.meterId,
+  referenceKeyOf: (m) => `m|${m.meterId}`,
+  signatureOf: (m) => JSON.stringify([m.customerId, m.metadata ?? null]),
+  upsertDevices: async (em, meters) => {
+    await em.query(INSERT_CUSTOMERS, [meters.map((m) => m.customerId)]);
+    const params = unnestColumns(
+      meters,
+      (m) => m.meterId,
+      (m) => m.customerId,
+      (m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata)),
+      (m) => m.timestamp.toISOString(),
+    );
+    await em.query(INSERT_METERS, params);
+    await em.query(UPDATE_METERS, params);
+  },
+};
+
+/**
  * TimeSeriesStore over PostgreSQL (sensor_data, meter_readings and the reference rows they
  * point at). A batch is one transaction of a few multi-row statements: reference rows first
  * so foreign keys hold, then one `INSERT … SELECT unnest(…) ON CONFLICT` for the readings.
@@ -190,72 +265,21 @@ export class PostgresTimeSeriesStore implements TimeSeriesStore, OnModuleInit {
     await this.dataSource.query('SELECT 1');
   }
 
-  async upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
-    if (rows.length === 0) return;
-    this.connection.assertReady();
-    await this.ensurePartitions(rows.map((r) => r.timestamp));
-    const data = unnestColumns(
-      rows,
-      (r) => r.sensorId,
-      (r) => r.timestamp.toISOString(),
-      (r) => r.value,
-      (r) => r.writtenAtUs,
-      (r) => r.unit ?? null,
-    );
-    await this.withReferences(
-      latestPerId(rows, (r) => r.sensorId),
-      (s) => `s|${s.sensorId}`,
-      (s) => JSON.stringify([s.sensorType, s.unit ?? null, s.location ?? null, s.metadata ?? null]),
-      async (em, sensors) => {
-        const params = unnestColumns(
-          sensors,
-          (s) => s.sensorId,
-          (s) => s.sensorType,
-          (s) => s.unit ?? null,
-          (s) => s.location?.lat ?? null,
-          (s) => s.location?.lon ?? null,
-          (s) => (s.metadata === undefined ? null : JSON.stringify(s.metadata)),
-          (s) => s.timestamp.toISOString(),
-        );
-        await em.query(INSERT_SENSORS, params);
-        await em.query(UPDATE_SENSORS, params);
-      },
-      (em) => em.query(UPSERT_SENSOR_DATA, data),
-    );
+  upsertSensorReadings(rows: readonly Stamped<SensorReading>[]): Promise<void> {
+    return this.upsertReadings(rows, SENSOR_READINGS);
   }
 
-  async upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
+  upsertMeterReadings(rows: readonly Stamped<MeterReading>[]): Promise<void> {
+    return this.upsertReadings(rows, METER_READINGS);
+  }
+
+  /** One batch of readings of one kind: partitions, then the devices and the readings (see withReferences). */
+  private async upsertReadings<R extends { timestamp: Date }>(rows: readonly R[], kind: ReadingsWrite<R>): Promise<void> {
     if (rows.length === 0) return;
     this.connection.assertReady();
-    await this.ensurePartitions(rows.map((r) => r.timestamp), 'meter_readings');
-    const data = unnestColumns(
-      rows,
-      (r) => r.meterId,
-      (r) => r.timestamp.toISOString(),
-      (r) => r.customerId,
-      (r) => r.energyKwh,
-      (r) => r.powerKw ?? null,
-      (r) => r.voltage ?? null,
-      (r) => r.writtenAtUs,
-    );
-    await this.withReferences(
-      latestPerId(rows, (r) => r.meterId),
-      (m) => `m|${m.meterId}`,
-      (m) => JSON.stringify([m.customerId, m.metadata ?? null]),
-      async (em, meters) => {
-        await em.query(INSERT_CUSTOMERS, [meters.map((m) => m.customerId)]);
-        const params = unnestColumns(
-          meters,
-          (m) => m.meterId,
-          (m) => m.customerId,
-          (m) => (m.metadata === undefined ? null : JSON.stringify(m.metadata)),
-          (m) => m.timestamp.toISOString(),
-        );
-        await em.query(INSERT_METERS, params);
-        await em.query(UPDATE_METERS, params);
-      },
-      (em) => em.query(UPSERT_METER_READINGS, data),
-    );
+    await this.ensurePartitions(rows.map((r) => r.timestamp), kind.table);
+    const data = unnestColumns(rows, ...kind.columns);
+    await this.withReferences(latestPerId(rows, kind.deviceIdOf), kind.referenceKeyOf, kind.signatureOf, kind.upsertDevices, (em) => em.query(kind.upsert, data));
   }
 
   /**
