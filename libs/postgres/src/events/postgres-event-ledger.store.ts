@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { eventFromJson } from '@smartgrid/events';
 import type { DeliveryTarget, DeliveryTargetStatus, EventLedger, EventOrigin, GridEvent, PendingDelivery } from '@smartgrid/events';
 import { DataSource } from 'typeorm';
+import { claimLeased, LeaseClaim, MAX_ERROR_TEXT, releaseLeased } from '../leased-queue.sql';
 import { PostgresConnection } from '../postgres.connection';
 import { insertEvents } from './event-rows.util';
 
@@ -12,6 +13,16 @@ interface DeliveryRow {
   attempts: number;
   created_at: Date;
 }
+
+/** Pending entries of one target ($1), each with its event's payload. */
+const CLAIM: LeaseClaim = {
+  table: 'grid_event_deliveries',
+  where: "target = $1 AND state = 'pending'",
+  returning: ['id', 'event_id', 'target', 'attempts', 'created_at'],
+  select: `SELECT l.id, l.target, l.attempts, l.created_at, e.payload
+             FROM leased l JOIN grid_events e ON e.event_id = l.event_id
+            ORDER BY l.id`,
+};
 
 /**
  * EventLedger over `grid_events` and `grid_event_deliveries`. Claims lease entries under
@@ -33,24 +44,7 @@ export class PostgresEventLedger implements EventLedger {
 
   async claim(target: DeliveryTarget, limit: number, leaseMs: number): Promise<PendingDelivery[]> {
     this.connection.assertReady();
-    const rows: DeliveryRow[] = await this.dataSource.query(
-      `WITH picked AS (
-         SELECT id FROM grid_event_deliveries
-          WHERE target = $1 AND state = 'pending' AND (leased_until IS NULL OR leased_until < now())
-          ORDER BY id
-          LIMIT $2
-            FOR UPDATE SKIP LOCKED
-       ), leased AS (
-         UPDATE grid_event_deliveries d
-            SET leased_until = now() + make_interval(secs => $3::float8 / 1000)
-           FROM picked WHERE d.id = picked.id
-         RETURNING d.id, d.event_id, d.target, d.attempts, d.created_at
-       )
-       SELECT l.id, l.target, l.attempts, l.created_at, e.payload
-         FROM leased l JOIN grid_events e ON e.event_id = l.event_id
-        ORDER BY l.id`,
-      [target, limit, leaseMs],
-    );
+    const rows = await claimLeased<DeliveryRow>(this.dataSource, CLAIM, target, limit, leaseMs);
     return rows.map((r) => ({ id: String(r.id), target: r.target, event: eventFromJson(r.payload), attempts: r.attempts, createdAt: r.created_at }));
   }
 
@@ -64,19 +58,14 @@ export class PostgresEventLedger implements EventLedger {
   }
 
   async release(d: PendingDelivery, outcome: { error: string; attempts: number; retryAt: Date | null }): Promise<void> {
-    await this.dataSource.query('UPDATE grid_event_deliveries SET leased_until = $2, last_error = $3, attempts = $4 WHERE id = $1', [
-      d.id,
-      outcome.retryAt?.toISOString() ?? null,
-      outcome.error.slice(0, 2000),
-      outcome.attempts,
-    ]);
+    await releaseLeased(this.dataSource, 'grid_event_deliveries', d.id, outcome);
   }
 
   async refuse(target: DeliveryTarget, eventIds: readonly string[], reason: string): Promise<void> {
     if (eventIds.length === 0) return;
     await this.dataSource.query(
       "UPDATE grid_event_deliveries SET state = 'refused', last_error = $3, leased_until = NULL WHERE target = $1 AND event_id = ANY($2::uuid[])",
-      [target, [...eventIds], reason.slice(0, 2000)],
+      [target, [...eventIds], reason.slice(0, MAX_ERROR_TEXT)],
     );
   }
 

@@ -3,7 +3,8 @@ import { decodeBacklogRows, encodeBacklogRows } from '@smartgrid/hybrid-storage'
 import type { BacklogEntry, BacklogKind, BacklogStore, BacklogTargetStatus, NewBacklogEntry, ReleaseOutcome, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
 import { PostgresConnection } from '../postgres.connection';
-import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entries.sql';
+import { claimLeased, LeaseClaim, releaseLeased } from '../leased-queue.sql';
+import { entryColumns, statusByTarget } from './replication-entries.sql';
 
 interface EntryRow {
   id: string;
@@ -14,6 +15,13 @@ interface EntryRow {
   created_at: Date;
   attempts: number;
 }
+
+const CLAIM: LeaseClaim = {
+  table: 'replication_backlog',
+  where: 'target_store = $1',
+  returning: ['id', 'target_store', 'kind', 'payload', 'reason', 'created_at', 'attempts'],
+  select: 'SELECT * FROM leased ORDER BY id',
+};
 
 /**
  * The replication backlog held in PostgreSQL (`replication_backlog`): where writes that
@@ -43,22 +51,7 @@ export class PostgresBacklogStore implements BacklogStore {
 
   async claim(target: StoreName, limit: number, leaseMs: number): Promise<BacklogEntry[]> {
     this.connection.assertReady();
-    const rows: EntryRow[] = await this.dataSource.query(
-      `WITH picked AS (
-         SELECT id FROM replication_backlog
-          WHERE target_store = $1 AND (leased_until IS NULL OR leased_until < now())
-          ORDER BY id
-          LIMIT $2
-            FOR UPDATE SKIP LOCKED
-       ), leased AS (
-         UPDATE replication_backlog b
-            SET leased_until = now() + make_interval(secs => $3::float8 / 1000)
-           FROM picked WHERE b.id = picked.id
-         RETURNING b.id, b.target_store, b.kind, b.payload, b.reason, b.created_at, b.attempts
-       )
-       SELECT * FROM leased ORDER BY id`,
-      [target, limit, leaseMs],
-    );
+    const rows = await claimLeased<EntryRow>(this.dataSource, CLAIM, target, limit, leaseMs);
     return rows.map((r) => ({
       ...decodeBacklogRows(r.kind, r.payload),
       id: String(r.id),
@@ -76,12 +69,7 @@ export class PostgresBacklogStore implements BacklogStore {
 
   /** `leased_until` doubles as the entry's next attempt: a claim skips it until then. */
   async release(entry: BacklogEntry, outcome: ReleaseOutcome): Promise<void> {
-    await this.dataSource.query('UPDATE replication_backlog SET leased_until = $2, last_error = $3, attempts = $4 WHERE id = $1', [
-      entry.id,
-      outcome.retryAt?.toISOString() ?? null,
-      outcome.error.slice(0, MAX_ERROR_TEXT),
-      outcome.attempts,
-    ]);
+    await releaseLeased(this.dataSource, 'replication_backlog', entry.id, outcome);
   }
 
   async status(): Promise<BacklogTargetStatus[]> {

@@ -3,7 +3,8 @@ import { decodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogTargetStatus, NewQuarantineEntry, QuarantineEntry, QuarantineStore, StoreName } from '@smartgrid/hybrid-storage';
 import { DataSource } from 'typeorm';
 import { PostgresConnection } from '../postgres.connection';
-import { entryColumns, MAX_ERROR_TEXT, statusByTarget } from './replication-entries.sql';
+import { MAX_ERROR_TEXT } from '../leased-queue.sql';
+import { entryColumns, statusByTarget } from './replication-entries.sql';
 
 interface QuarantineRow {
   id: string;

@@ -1,11 +1,9 @@
 import { encodeBacklogRows } from '@smartgrid/hybrid-storage';
 import type { BacklogTargetStatus, NewBacklogEntry, StoreName } from '@smartgrid/hybrid-storage';
 import type { DataSource } from 'typeorm';
+import { MAX_ERROR_TEXT } from '../leased-queue.sql';
 
 // What replication_backlog and replication_quarantine store alike: rows set aside for a target store.
-
-/** Longest reason or error text kept: a driver's message can carry a whole statement. */
-export const MAX_ERROR_TEXT = 2000;
 
 /** The columns an entry of either table starts with, as unnest arrays: target_store, kind, payload, row_count, reason. */
 export function entryColumns(entries: readonly NewBacklogEntry[]): unknown[][] {
