@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { keyedDocumentSchema } from '../keyed-document.schema';
 
 export const AUDIT_MODEL = 'AuditLogEntry';
 export const AUDIT_COLLECTION = 'audit_log';
@@ -21,24 +22,20 @@ export interface AuditDocument {
   hash: string;
 }
 
-export const AuditDocumentSchema = new Schema<AuditDocument>(
-  {
-    _id: { type: String, required: true },
-    seq: { type: Number, required: true },
-    timestamp: { type: Date, required: true },
-    recordedAt: { type: Date, required: true },
-    actor: { type: String, required: true },
-    action: { type: String, required: true },
-    resource: { type: String, required: true },
-    origin: { type: String, required: true },
-    requestId: { type: String, default: null },
-    clientAddress: { type: String, default: null },
-    details: { type: Schema.Types.Mixed, default: {} },
-    prevHash: { type: String, required: true },
-    hash: { type: String, required: true },
-  },
-  { collection: AUDIT_COLLECTION, versionKey: false, minimize: false, strict: true, _id: false },
-);
+export const AuditDocumentSchema = keyedDocumentSchema<AuditDocument>(AUDIT_COLLECTION, {
+  seq: { type: Number, required: true },
+  timestamp: { type: Date, required: true },
+  recordedAt: { type: Date, required: true },
+  actor: { type: String, required: true },
+  action: { type: String, required: true },
+  resource: { type: String, required: true },
+  origin: { type: String, required: true },
+  requestId: { type: String, default: null },
+  clientAddress: { type: String, default: null },
+  details: { type: Schema.Types.Mixed, default: {} },
+  prevHash: { type: String, required: true },
+  hash: { type: String, required: true },
+});
 
 // The query paths of GET /api/audit-logs: by actor, action or resource within a time range,
 // newest first; seq is unique too, a second guard against duplicates.

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { keyedDocumentSchema } from '../keyed-document.schema';
 
 export const EVENT_HISTORY_MODEL = 'GridEvent';
 export const EVENT_HISTORY_COLLECTION = 'event_history';
@@ -28,22 +29,18 @@ export interface EventHistoryDocument {
   recordedAt: Date;
 }
 
-export const EventHistorySchema = new Schema<EventHistoryDocument>(
-  {
-    _id: { type: String, required: true },
-    sourceId: { type: String, required: true },
-    sourceType: { type: String, required: true, enum: ['sensor', 'meter', 'system'] },
-    eventType: { type: String, required: true },
-    severity: { type: String, required: true },
-    status: { type: String, required: true },
-    ts: { type: Date, required: true },
-    alarmId: { type: String, default: null },
-    payload: { type: Schema.Types.Mixed, default: {} },
-    current: { type: Schema.Types.Mixed, default: null },
-    recordedAt: { type: Date, required: true },
-  },
-  { collection: EVENT_HISTORY_COLLECTION, versionKey: false, minimize: false, strict: true, _id: false },
-);
+export const EventHistorySchema = keyedDocumentSchema<EventHistoryDocument>(EVENT_HISTORY_COLLECTION, {
+  sourceId: { type: String, required: true },
+  sourceType: { type: String, required: true, enum: ['sensor', 'meter', 'system'] },
+  eventType: { type: String, required: true },
+  severity: { type: String, required: true },
+  status: { type: String, required: true },
+  ts: { type: Date, required: true },
+  alarmId: { type: String, default: null },
+  payload: { type: Schema.Types.Mixed, default: {} },
+  current: { type: Schema.Types.Mixed, default: null },
+  recordedAt: { type: Date, required: true },
+});
 
 // A source's history, newest first; all events of a type, severity or status in a time range;
 // an alarm's events (to keep `current` on its raise event).

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { keyedDocumentSchema } from '../keyed-document.schema';
 
 export const SENSOR_METADATA_MODEL = 'SensorMetadata';
 export const SENSOR_METADATA_COLLECTION = 'sensor_metadata';
@@ -23,19 +24,15 @@ export interface SensorMetadataDocument {
   updatedAt: Date;
 }
 
-export const SensorMetadataSchema = new Schema<SensorMetadataDocument>(
-  {
-    _id: { type: String, required: true },
-    sensorType: { type: String, required: true },
-    unit: { type: String, default: null },
-    location: { type: Schema.Types.Mixed, default: null },
-    metadata: { type: Schema.Types.Mixed, default: {} },
-    observedAt: { type: Date, required: true },
-    firstSeenAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-  },
-  { collection: SENSOR_METADATA_COLLECTION, versionKey: false, minimize: false, strict: true, _id: false },
-);
+export const SensorMetadataSchema = keyedDocumentSchema<SensorMetadataDocument>(SENSOR_METADATA_COLLECTION, {
+  sensorType: { type: String, required: true },
+  unit: { type: String, default: null },
+  location: { type: Schema.Types.Mixed, default: null },
+  metadata: { type: Schema.Types.Mixed, default: {} },
+  observedAt: { type: Date, required: true },
+  firstSeenAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+});
 
 // Listing sensors of a type, most recently described first; and finding stale descriptions.
 // (Geo queries run on PostGIS, sensors.location: FerretDB v1 has no 2dsphere index.)

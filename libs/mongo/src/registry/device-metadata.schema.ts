@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { keyedDocumentSchema } from '../keyed-document.schema';
 
 export const DEVICE_METADATA_MODEL = 'DeviceMetadata';
 export const DEVICE_METADATA_COLLECTION = 'device_metadata';
@@ -18,15 +19,11 @@ export interface DeviceMetadataRecord {
   updatedBy: string;
 }
 
-export const DeviceMetadataSchema = new Schema<DeviceMetadataRecord>(
-  {
-    _id: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['sensor', 'meter'] },
-    deviceId: { type: String, required: true },
-    metadata: { type: Schema.Types.Mixed, default: {} },
-    rev: { type: Number, required: true },
-    updatedAt: { type: Date, required: true },
-    updatedBy: { type: String, required: true },
-  },
-  { collection: DEVICE_METADATA_COLLECTION, versionKey: false, minimize: false, strict: true, _id: false },
-);
+export const DeviceMetadataSchema = keyedDocumentSchema<DeviceMetadataRecord>(DEVICE_METADATA_COLLECTION, {
+  kind: { type: String, required: true, enum: ['sensor', 'meter'] },
+  deviceId: { type: String, required: true },
+  metadata: { type: Schema.Types.Mixed, default: {} },
+  rev: { type: Number, required: true },
+  updatedAt: { type: Date, required: true },
+  updatedBy: { type: String, required: true },
+});
