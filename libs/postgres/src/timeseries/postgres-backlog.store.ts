@@ -16,6 +16,7 @@ interface EntryRow {
   attempts: number;
 }
 
+/** Entries waiting for one target store ($1), as they were appended. */
 const CLAIM: LeaseClaim = {
   table: 'replication_backlog',
   where: 'target_store = $1',
