@@ -52,17 +52,8 @@ export function stepRule(rule: Pick<AlarmRule, 'id' | 'condition' | 'clear'>, s:
   switch (s.phase) {
     case 'normal':
     case 'raising': {
-      if (!raises(rule.condition, value)) {
-        s.phase = 'normal';
-        s.runStart = null;
-        return null;
-      }
-      if (s.phase === 'normal') {
-        s.phase = 'raising';
-        s.runStart = ts;
-      }
-      if (ts - s.runStart! < minRaise) return null;
-      const episodeStart = s.runStart!;
+      const episodeStart = runLasting(s, raises(rule.condition, value), ['normal', 'raising'], ts, minRaise);
+      if (episodeStart === null) return null;
       s.phase = 'active';
       s.runStart = null;
       s.episodeStart = episodeStart;
@@ -71,21 +62,31 @@ export function stepRule(rule: Pick<AlarmRule, 'id' | 'condition' | 'clear'>, s:
     }
     case 'active':
     case 'clearing': {
-      if (!clears(rule.condition, rule.clear, value)) {
-        s.phase = 'active';
-        s.runStart = null;
-        return null;
-      }
-      if (s.phase === 'active') {
-        s.phase = 'clearing';
-        s.runStart = ts;
-      }
-      if (ts - s.runStart! < minClear) return null;
-      const t: ClearTransition = { kind: 'clear', ruleId: rule.id, episodeStart: s.episodeStart!, clearStart: s.runStart!, at: ts, value };
+      const clearStart = runLasting(s, clears(rule.condition, rule.clear, value), ['active', 'clearing'], ts, minClear);
+      if (clearStart === null) return null;
+      const t: ClearTransition = { kind: 'clear', ruleId: rule.id, episodeStart: s.episodeStart!, clearStart, at: ts, value };
       Object.assign(s, normalState());
       return t;
     }
   }
+}
+
+/**
+ * The run of readings meeting a condition, for raising and clearing alike: a reading that
+ * does not meet it ends the run (back to `settled`); the first that does starts it (`running`).
+ * Returns the run's start once it has lasted `minMs`, else null.
+ */
+function runLasting(s: RuleState, meets: boolean, [settled, running]: readonly [Phase, Phase], ts: number, minMs: number): number | null {
+  if (!meets) {
+    s.phase = settled;
+    s.runStart = null;
+    return null;
+  }
+  if (s.phase === settled) {
+    s.phase = running;
+    s.runStart = ts;
+  }
+  return ts - s.runStart! < minMs ? null : s.runStart!;
 }
 
 /** The longest stretch of readings a rule's state can depend on (its longer minimum duration). */
