@@ -278,12 +278,7 @@ export class StorageSyncService {
       missingIn: { postgres: diff.toPostgres.missing.length, cassandra: diff.toCassandra.missing.length },
       mismatched: diff.mismatched.length,
       deletedPending: { postgres: before.pg.deleted.length, cassandra: before.cs.deleted.length },
-      inSync:
-        diff.toPostgres.missing.length === 0 &&
-        diff.toCassandra.missing.length === 0 &&
-        diff.mismatched.length === 0 &&
-        before.pg.deleted.length === 0 &&
-        before.cs.deleted.length === 0,
+      inSync: agree(diff, before),
     };
     if (unit.inSync) return unit;
     unit.samples = {
@@ -312,12 +307,7 @@ export class StorageSyncService {
       postgres: toPg.length,
       cassandra: toCs.length,
       deletionsApplied,
-      verified:
-        afterDiff.toPostgres.missing.length === 0 &&
-        afterDiff.toCassandra.missing.length === 0 &&
-        afterDiff.mismatched.length === 0 &&
-        after.pg.deleted.length === 0 &&
-        after.cs.deleted.length === 0,
+      verified: agree(afterDiff, after),
     };
     return unit;
   }
@@ -389,6 +379,17 @@ function compare<R extends Stamped<AnyReading>>(canonical: (r: AnyReading) => st
   }
   diff.toPostgres.missing.push(...cassandra.values());
   return diff;
+}
+
+/** The stores agree: no row missing from either, none differing, and no deleted row still held. */
+function agree(diff: Diff<unknown>, held: Record<'pg' | 'cs', { deleted: readonly unknown[] }>): boolean {
+  return (
+    diff.toPostgres.missing.length === 0 &&
+    diff.toCassandra.missing.length === 0 &&
+    diff.mismatched.length === 0 &&
+    held.pg.deleted.length === 0 &&
+    held.cs.deleted.length === 0
+  );
 }
 
 function iso(r: AnyReading): string {
