@@ -18,7 +18,7 @@ export { writeAcceptedRows } from './quarantine/refused-rows.splitter';
 export type { RefusedRow } from './quarantine/refused-rows.splitter';
 export { DEFAULT_SETTINGS, HYBRID_STORAGE_SETTINGS, resolveSettings } from './hybrid-storage.settings';
 export type { HybridStorageSettings, HybridStorageSettingsOverrides, ReplaySettings } from './hybrid-storage.settings';
-export { errorsClassified, isRefusal, messageOf, StorageReadError, StorageUnavailableError, StoreNotReadyError, StoreRefusedError, StoreTimeoutError, withTimeout } from './storage.errors';
+export { errorsClassified, isRefusal, messageOf, NotReadyError, StorageReadError, StorageUnavailableError, StoreNotReadyError, StoreRefusedError, StoreTimeoutError, withTimeout } from './storage.errors';
 export type { StoreOutcome } from './storage.errors';
 export * from './ports';
 export { READ_SOURCES, STORE_NAMES, WRITE_TARGETS, DAY_MS, dedupeByKey, utcDayStart, utcDaysBetween } from './domain/readings.model';

@@ -82,16 +82,23 @@ export class StoreRefusedError extends Error {
   }
 }
 
-/** The store cannot be used yet (still connecting, schema not applied): a kind of unavailability. */
-export class StoreNotReadyError extends Error {
+/**
+ * A named store that cannot be used yet (still connecting, schema not applied): a kind of
+ * unavailability. The base of the not-ready errors of each family of stores; callers test for
+ * the family's own class, and the error's name is that class's.
+ */
+export abstract class NotReadyError<S extends string> extends Error {
   constructor(
-    readonly store: StoreName,
+    readonly store: S,
     reason: string,
   ) {
     super(`${store} is not ready: ${reason}`);
-    this.name = 'StoreNotReadyError';
+    this.name = new.target.name;
   }
 }
+
+/** A time-series store (or the store a backlog or quarantine lives in) is not ready. */
+export class StoreNotReadyError extends NotReadyError<StoreName> {}
 
 /** Runs `work`, rethrowing what it throws as `classify` sees it (an adapter's refusals as StoreRefusedError). */
 export async function errorsClassified<T>(work: () => Promise<T>, classify: (err: unknown) => unknown): Promise<T> {

@@ -1,3 +1,4 @@
+import { NotReadyError } from '@smartgrid/hybrid-storage';
 import type { GridEvent } from '../domain/grid-event.model';
 
 export type EventStoreName = 'cassandra' | 'mongodb';
@@ -55,12 +56,4 @@ export class EventStoreRefusedError extends Error {
 }
 
 /** The store cannot be used yet (not connected, schema not in place). */
-export class EventStoreNotReadyError extends Error {
-  constructor(
-    readonly store: EventStoreName,
-    reason: string,
-  ) {
-    super(`${store} is not ready: ${reason}`);
-    this.name = 'EventStoreNotReadyError';
-  }
-}
+export class EventStoreNotReadyError extends NotReadyError<EventStoreName> {}
