@@ -132,26 +132,49 @@ function ids(pairs: (readonly [string, Date])[], from: Date, to: Date): string[]
 
 type StoredBacklogEntry = BacklogEntry & { retryAt: Date | null; lastError: string | null };
 
-export class InMemoryBacklogStore implements BacklogStore {
-  readonly entries: StoredBacklogEntry[] = [];
+/**
+ * What the in-memory backlog and quarantine share: entries with sequential ids, held in a
+ * store (`location`), and down whenever that store (`home`) is, or when `down` is set.
+ */
+abstract class InMemoryHeldEntries<E> {
+  readonly entries: E[] = [];
   down: string | null = null;
   private seq = 0;
 
   constructor(
     readonly location: StoreName,
-    /** The store this backlog lives in: the backlog is down whenever it is. */
+    /** The store these entries live in: they are unreachable whenever it is down. */
     private readonly home?: InMemoryTimeSeriesStore,
+  ) {}
+
+  /** Keeps one entry per new one, each under the next id; returns the ids in order. */
+  protected keep<N>(news: readonly N[], entry: (n: N, id: string) => E): string[] {
+    return news.map((n) => {
+      const id = String(++this.seq);
+      this.entries.push(entry(n, id));
+      return id;
+    });
+  }
+
+  protected guard(): void {
+    const reason = this.down ?? this.home?.down ?? null;
+    if (reason !== null) throw new Error(reason);
+  }
+}
+
+export class InMemoryBacklogStore extends InMemoryHeldEntries<StoredBacklogEntry> implements BacklogStore {
+  constructor(
+    location: StoreName,
+    home?: InMemoryTimeSeriesStore,
     /** The clock used for retry times. */
     private readonly now: () => number = () => Date.now(),
-  ) {}
+  ) {
+    super(location, home);
+  }
 
   async append(entries: readonly NewBacklogEntry[]): Promise<string[]> {
     this.guard();
-    return entries.map((e) => {
-      const id = String(++this.seq);
-      this.entries.push({ ...e, id, createdAt: new Date(this.now()), attempts: 0, retryAt: null, lastError: null } as StoredBacklogEntry);
-      return id;
-    });
+    return this.keep(entries, (e, id) => ({ ...e, id, createdAt: new Date(this.now()), attempts: 0, retryAt: null, lastError: null }) as StoredBacklogEntry);
   }
 
   async claim(target: StoreName, limit: number): Promise<BacklogEntry[]> {
@@ -181,30 +204,12 @@ export class InMemoryBacklogStore implements BacklogStore {
     this.guard();
     return statusOf(this.entries.map((e) => ({ target: e.target, rows: e.rows.length, at: e.createdAt })));
   }
-
-  private guard(): void {
-    const reason = this.down ?? this.home?.down ?? null;
-    if (reason !== null) throw new Error(reason);
-  }
 }
 
-export class InMemoryQuarantineStore implements QuarantineStore {
-  readonly entries: QuarantineEntry[] = [];
-  down: string | null = null;
-  private seq = 0;
-
-  constructor(
-    readonly location: StoreName,
-    private readonly home?: InMemoryTimeSeriesStore,
-  ) {}
-
+export class InMemoryQuarantineStore extends InMemoryHeldEntries<QuarantineEntry> implements QuarantineStore {
   async add(entries: readonly NewQuarantineEntry[]): Promise<string[]> {
     this.guard();
-    return entries.map((e) => {
-      const id = String(++this.seq);
-      this.entries.push({ ...e, id, quarantinedAt: new Date(), retries: 0, lastError: null } as QuarantineEntry);
-      return id;
-    });
+    return this.keep(entries, (e, id) => ({ ...e, id, quarantinedAt: new Date(), retries: 0, lastError: null }) as QuarantineEntry);
   }
 
   async list(q: { target?: StoreName; limit: number; after?: string }): Promise<QuarantineEntry[]> {
@@ -243,11 +248,6 @@ export class InMemoryQuarantineStore implements QuarantineStore {
   /** Every row held, of every entry. */
   rows(): (Stamped<SensorReading> | Stamped<MeterReading>)[] {
     return this.entries.flatMap((e): (Stamped<SensorReading> | Stamped<MeterReading>)[] => e.rows);
-  }
-
-  private guard(): void {
-    const reason = this.down ?? this.home?.down ?? null;
-    if (reason !== null) throw new Error(reason);
   }
 }
 
