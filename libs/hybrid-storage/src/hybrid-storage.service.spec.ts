@@ -40,7 +40,7 @@ function setup(opts: { useCassandra?: boolean; metadata?: SensorMetadataStore; p
   const health = new StoreHealth({ downProbeIntervalMs: opts.probeIntervalMs ?? 0 });
   const writer = new HybridWriter([pg, cs], backlog, quarantine, settings, health, opts.metadata ?? null);
   const reader = new HybridReader([pg, cs], backlog, settings, health);
-  const service = new HybridStorageService([pg, cs], writer, reader, settings);
+  const service = new HybridStorageService(writer, reader, settings);
   const replayer = new BacklogReplayer([pg, cs], backlog, settings, health, quarantine);
   const sync = new StorageSyncService([pg, cs]);
   return { pg, cs, pgBacklog, csBacklog, pgQuarantine, csQuarantine, quarantine, service, replayer, sync, backlog, health };

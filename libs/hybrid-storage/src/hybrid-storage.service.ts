@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BacklogStatus } from './backlog/backlog.service';
 import type { MeterReading, MeterReadingRecord, ReadSource, SensorReading, SensorReadingRecord, StoreName, WriteTarget } from './domain/readings.model';
 import { HYBRID_STORAGE_SETTINGS, HybridStorageSettings } from './hybrid-storage.settings';
-import { TIME_SERIES_STORES, TimeSeriesStore } from './ports/time-series-store.port';
+import type { TimeSeriesStore } from './ports/time-series-store.port';
 import { HybridReader, PageOptions, ReadOptions, ReadPage, ReadResult } from './reads/hybrid-reader.service';
 import { DeletionResult, HybridWriter, WriteOptions, WriteResult } from './writes/hybrid-writer.service';
 
@@ -14,19 +14,14 @@ import { DeletionResult, HybridWriter, WriteOptions, WriteResult } from './write
  */
 @Injectable()
 export class HybridStorageService {
-  private readonly byName = new Map<StoreName, TimeSeriesStore>();
-
   constructor(
-    @Inject(TIME_SERIES_STORES) stores: TimeSeriesStore[],
     private readonly writer: HybridWriter,
     private readonly reader: HybridReader,
     @Inject(HYBRID_STORAGE_SETTINGS) private readonly settings: HybridStorageSettings,
-  ) {
-    for (const s of stores) this.byName.set(s.name, s);
-  }
+  ) {}
 
   get configuredStores(): StoreName[] {
-    return [...this.byName.keys()];
+    return this.reader.configuredStores;
   }
 
   get defaultTarget(): WriteTarget {
@@ -34,7 +29,7 @@ export class HybridStorageService {
   }
 
   store(name: StoreName): TimeSeriesStore | undefined {
-    return this.byName.get(name);
+    return this.reader.store(name);
   }
 
   storeSensorData(reading: SensorReading, options: WriteOptions = {}): Promise<WriteResult> {

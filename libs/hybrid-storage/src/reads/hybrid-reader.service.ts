@@ -72,6 +72,15 @@ export class HybridReader {
     for (const s of stores) this.byName.set(s.name, s);
   }
 
+  /** The stores reads may use, in the order they were configured. */
+  get configuredStores(): StoreName[] {
+    return [...this.byName.keys()];
+  }
+
+  store(name: StoreName): TimeSeriesStore | undefined {
+    return this.byName.get(name);
+  }
+
   getSensorData(sensorId: string, options: ReadOptions = {}): Promise<ReadResult<SensorReadingRecord>> {
     return this.read(SENSOR_SERIES, 'sensorId', sensorId, options);
   }
