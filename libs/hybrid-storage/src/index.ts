@@ -57,6 +57,8 @@ export { BacklogService } from './backlog/backlog.service';
 export type { AppendedBacklog, BacklogStatus, BacklogTargetSummary } from './backlog/backlog.service';
 export type { HeldRowsStatus } from './domain/held-rows.model';
 export { BacklogReplayer } from './backlog/backlog-replayer.service';
+export { DrainLoop } from './backlog/drain.loop';
+export type { DrainLoopOptions } from './backlog/drain.loop';
 export type { ReplayReport, ReplayTargetReport } from './backlog/backlog-replayer.service';
 export { StorageSyncService } from './sync/storage-sync.service';
 export type {

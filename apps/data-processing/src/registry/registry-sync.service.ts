@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { messageOf } from '@smartgrid/hybrid-storage';
+import { DrainLoop, messageOf } from '@smartgrid/hybrid-storage';
 import { DeviceMetadataService, METERS_STORE, MetersStore, PendingMismatch, REGISTRY_EVENT_SINK, RegistryEventSink, RegistryGridEvent } from '@smartgrid/registry';
 import { RegistryMetrics } from './registry.metrics';
 
@@ -25,9 +25,7 @@ export const DEFAULT_REGISTRY_SYNC: RegistrySyncSettings = { intervalMs: 1000, i
 @Injectable()
 export class RegistrySyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegistrySync');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private failing = new Set<string>();
 
   constructor(
@@ -36,16 +34,17 @@ export class RegistrySyncService implements OnApplicationBootstrap, OnApplicatio
     @Inject(REGISTRY_EVENT_SINK) private readonly events: RegistryEventSink,
     private readonly metrics: RegistryMetrics,
     @Inject(REGISTRY_SYNC_SETTINGS) private readonly settings: RegistrySyncSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.schedule();
+  ) {
+    // Each job reports its own failures (see step), so a pass never fails as a whole.
+    this.loop = DrainLoop.every(settings.intervalMs, { drain: () => this.runOnce(), failed: () => undefined });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.loop.start(this.settings.intervalMs);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass of both jobs (tests and the timer). */
@@ -54,19 +53,11 @@ export class RegistrySyncService implements OnApplicationBootstrap, OnApplicatio
     await this.step('customer mismatches', () => this.reportMismatches());
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => this.schedule());
-    }, this.settings.intervalMs);
-    this.timer.unref();
-  }
-
   private async drainInbox(): Promise<void> {
     for (;;) {
       const r = await this.metadata.drainInbox(this.settings.inboxBatch);
       if (r) this.metrics.metadataApplied.inc(r.entries);
-      if (!r || r.entries < this.settings.inboxBatch || this.stopped) break;
+      if (!r || r.entries < this.settings.inboxBatch || this.loop.stopped) break;
     }
     this.metrics.inboxDepth.set(await this.metadata.inboxDepth());
   }

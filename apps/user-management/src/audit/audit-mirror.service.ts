@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { AUDIT_LOG_STORE, AUDIT_MIRROR_STORE, AuditLogStore, AuditMirrorStore } from '@smartgrid/audit';
-import { DrainLoop } from '../common/drain.loop';
+import { DrainLoop } from '@smartgrid/hybrid-storage';
 import { AuditMetrics } from './audit.metrics';
 
 const BATCH = 500;

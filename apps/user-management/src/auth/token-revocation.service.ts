@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Transaction } from '@smartgrid/audit';
 import { TokenRevocation, TokenRevocationList, UserTokensRevocation } from '@smartgrid/auth';
+import { DrainLoop } from '@smartgrid/hybrid-storage';
 import { TokenRevocationsPublisher } from '@smartgrid/kafka';
 import { TOKEN_REVOCATION_OUTBOX, TokenRevocationOutbox, User } from '@smartgrid/users';
-import { DrainLoop } from '../common/drain.loop';
 
 const BATCH = 100;
 const MAX_BACKOFF_MS = 30_000;

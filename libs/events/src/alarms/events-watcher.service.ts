@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { messageOf } from '@smartgrid/hybrid-storage';
+import { DrainLoop, messageOf } from '@smartgrid/hybrid-storage';
 import type { NewAlarm } from '../domain/alarm.model';
 import { alarmIdOf, GridEvent } from '../domain/grid-event.model';
 import { EVENTS_SETTINGS, EventsSettings } from '../events.settings';
@@ -22,10 +22,7 @@ const SILENT_PER_PASS = 500;
 @Injectable()
 export class EventsWatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EventsWatcher');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
-  private failing = false;
+  private readonly loop: DrainLoop;
   private lastPrune = 0;
   /** Set by tests that drive passes by hand. */
   timerEnabled = true;
@@ -35,16 +32,22 @@ export class EventsWatcherService implements OnApplicationBootstrap, OnApplicati
     @Inject(EVENT_LEDGER) private readonly ledger: EventLedger,
     private readonly delivery: EventDeliveryService,
     @Inject(EVENTS_SETTINGS) private readonly settings: EventsSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.timerEnabled) this.schedule();
+  ) {
+    this.loop = DrainLoop.every(settings.watcherIntervalMs, {
+      drain: () => this.runOnce().then(() => undefined),
+      failed: (err, first) => {
+        if (first) this.logger.warn(`pass failed (retrying every ${settings.watcherIntervalMs} ms): ${messageOf(err)}`);
+      },
+      recovered: () => this.logger.log('working again'),
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    if (this.timerEnabled) this.loop.start(this.settings.watcherIntervalMs);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass now (or the one in flight); false when another instance held the turn. */
@@ -62,23 +65,6 @@ export class EventsWatcherService implements OnApplicationBootstrap, OnApplicati
     });
     if (out.length > 0) await this.delivery.deliver(out, { kafka: true });
     return out;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => {
-          if (this.failing) this.logger.log('working again');
-          this.failing = false;
-        })
-        .catch((err: unknown) => {
-          if (!this.failing) this.logger.warn(`pass failed (retrying every ${this.settings.watcherIntervalMs} ms): ${messageOf(err)}`);
-          this.failing = true;
-        })
-        .finally(() => this.schedule());
-    }, this.settings.watcherIntervalMs);
-    this.timer.unref();
   }
 
   private async silentMeters(now: Date): Promise<GridEvent[]> {

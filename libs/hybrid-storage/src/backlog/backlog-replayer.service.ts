@@ -11,6 +11,7 @@ import { RefusedRow, writeAcceptedRows } from '../quarantine/refused-rows.splitt
 import { TIME_SERIES_STORES, TimeSeriesStore } from '../ports/time-series-store.port';
 import { StoreHealth } from '../health/store.health';
 import { BacklogService } from './backlog.service';
+import { DrainLoop } from './drain.loop';
 
 const EMPTY_RECHECK_MS = 15_000;
 
@@ -53,11 +54,10 @@ export interface ReplayReport {
 @Injectable()
 export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BacklogReplayer');
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: DrainLoop;
   private running: Promise<ReplayReport> | undefined;
   private runningThorough = false;
   private queued: Promise<ReplayReport> | undefined;
-  private stopped = false;
   private readonly verifiedEmptyAt = new Map<StoreName, number>();
 
   constructor(
@@ -66,7 +66,12 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(HYBRID_STORAGE_SETTINGS) private readonly settings: HybridStorageSettings,
     private readonly health: StoreHealth,
     private readonly quarantine: QuarantineService,
-  ) {}
+  ) {
+    this.loop = DrainLoop.every(settings.replay.intervalMs, {
+      drain: () => this.drainNow({ thorough: false }).then(() => undefined),
+      failed: (err) => this.logger.error(`replay pass failed: ${messageOf(err)}`),
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.settings.replay.enabled) this.start();
@@ -78,16 +83,12 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Starts the timer (idempotent). */
   start(): void {
-    this.stopped = false;
-    if (this.timer) return;
-    this.schedule(0);
+    this.loop.start(0);
   }
 
   /** Stops the timer and waits for a pass in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    await this.loop.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -112,18 +113,6 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
       this.running = undefined;
     });
     return this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.drainNow({ thorough: false })
-        .catch((err: unknown) => this.logger.error(`replay pass failed: ${messageOf(err)}`))
-        .finally(() => {
-          if (!this.stopped) this.schedule(this.settings.replay.intervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 
   private async pass(thorough: boolean): Promise<ReplayReport> {
@@ -152,7 +141,7 @@ export class BacklogReplayer implements OnApplicationBootstrap, OnModuleDestroy 
     let holdersReadable = true;
     for (const holder of holders) {
       for (;;) {
-        if (this.stopped) return { ...report, state: 'stopped' };
+        if (this.loop.stopped) return { ...report, state: 'stopped' };
         let claimed: BacklogEntry[];
         try {
           claimed = await withTimeout(

@@ -56,4 +56,35 @@ describe('DrainLoop', () => {
     await jest.advanceTimersByTimeAsync(4000);
     expect(passes).toBe(3);
   });
+
+  it('starts after the delay asked for, says once that a pass works again, and starts again after stop', async () => {
+    jest.useFakeTimers();
+    const outcomes = [false, false, true, true];
+    const passAt: number[] = [];
+    const said: string[] = [];
+    const loop = DrainLoop.every(1000, {
+      drain: () => {
+        passAt.push(Date.now());
+        return outcomes.shift() ? Promise.resolve() : Promise.reject(new Error('down'));
+      },
+      failed: (_e, first) => said.push(first ? 'failed' : 'still failing'),
+      recovered: () => said.push('working again'),
+    });
+    const t0 = Date.now();
+    loop.start(500);
+    loop.start(0); // already due: changes nothing
+    await jest.advanceTimersByTimeAsync(3600);
+    // Periodic: the same pause after a failed pass as after one that worked.
+    expect(passAt.map((t) => t - t0)).toEqual([500, 1500, 2500, 3500]);
+    expect(said).toEqual(['failed', 'still failing', 'working again']);
+    await loop.stop();
+    expect(loop.stopped).toBe(true);
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(passAt).toHaveLength(4);
+    loop.start();
+    expect(loop.stopped).toBe(false);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(passAt).toHaveLength(5);
+    await loop.stop();
+  });
 });

@@ -7,36 +7,65 @@ export interface DrainLoopOptions {
   idlePollMs?: number;
   /** A pass failed; `first` when the one before it worked (one warning per outage, not per retry). */
   failed: (e: unknown, first: boolean) => void;
+  /** A pass worked after one or more had failed (to say so once, like `failed`'s first). */
+  recovered?: () => void;
 }
 
 /**
- * Drains an outbox-like backlog in the background, one pass at a time: `notify` asks for a
- * pass soon (several calls while one runs collapse into one more), a failed pass is retried
- * with back-off, and shutdown waits for the pass in flight. The caller owns what a pass does
- * and how a failure is reported.
+ * Runs a background job in passes, one at a time, and stops cleanly: an outbox-like backlog
+ * drained when notified (the audit mirror, the token revocation outbox), or periodic work
+ * polled every `idlePollMs` (the backlog replayer, the events watcher, the registry sync).
+ * `notify` asks for a pass soon (several calls while one runs collapse into one more), a
+ * failed pass is retried with back-off, and shutdown waits for the pass in flight. The caller
+ * owns what a pass does and how a failure is reported.
  */
 export class DrainLoop {
   private running: Promise<void> | null = null;
   private rerun = false;
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
-  private stopped = false;
+  private failing = false;
+  private stoppedFlag = false;
 
   constructor(private readonly options: DrainLoopOptions) {}
 
+  /** Periodic work: a pass `intervalMs` after the previous one ended, whether it worked or not. */
+  static every(intervalMs: number, options: Pick<DrainLoopOptions, 'drain' | 'failed' | 'recovered'>): DrainLoop {
+    return new DrainLoop({ ...options, backoff: { initialMs: intervalMs, maxMs: intervalMs }, idlePollMs: intervalMs });
+  }
+
+  /** True once `stop` was called (until `start`): a long pass checks it to end early. */
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  /**
+   * Starts the passes, or starts them again after `stop`: the first in `delayMs`. Does
+   * nothing while a pass runs or one is already due.
+   */
+  start(delayMs = 0): void {
+    this.stoppedFlag = false;
+    if (this.running || this.timer) return;
+    this.schedule(delayMs);
+  }
+
   notify(): void {
-    if (this.stopped) return;
+    if (this.stoppedFlag) return;
     if (this.running) {
       this.rerun = true;
       return;
     }
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.running = this.options
       .drain()
       .then(() => {
         this.backoffMs = 0;
+        if (this.failing) this.options.recovered?.();
+        this.failing = false;
       })
       .catch((e: unknown) => {
+        this.failing = true;
         this.options.failed(e, this.backoffMs === 0);
         const { initialMs, maxMs } = this.options.backoff;
         this.backoffMs = Math.min(maxMs, this.backoffMs ? this.backoffMs * 2 : initialMs);
@@ -66,15 +95,19 @@ export class DrainLoop {
 
   /** No more passes; waits for the one in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stoppedFlag = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    if (this.stoppedFlag) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.notify(), ms);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.notify();
+    }, ms);
     this.timer.unref();
   }
 }
