@@ -77,6 +77,7 @@ describe('grid events and alarms on ingest (real servers)', () => {
       ['en50160-voltage', false],
     ]);
     expect(builtin.find((r) => r.builtin === 'en50160-voltage')!.condition).toEqual({ op: 'outside', low: 207, high: 253, minDurationSeconds: 60 });
+    expect(builtin.find((r) => r.builtin === 'en50160-frequency')!.condition).toEqual({ op: 'outside', low: 49.5, high: 50.5, minDurationSeconds: 10 });
   });
 
   it('a rule with hysteresis: the spike raises nothing, the flapping does not flap, exactly one raise and one clear', async () => {

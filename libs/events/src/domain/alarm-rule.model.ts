@@ -177,29 +177,3 @@ export function ruleSelects(rule: Pick<AlarmRule, 'selector'>, s: SensorFacts): 
   }
   return true;
 }
-
-/**
- * Built-in rules (shipped disabled, see the events migration). EN 50160 states its limits on
- * 10-minute means (voltage) and 10-second means (frequency) over a week or a year — that is
- * the power-quality report; these rules are the operational alarm on the same bands.
- */
-export const BUILTIN_RULES: Record<'en50160-voltage' | 'en50160-frequency', RuleDefinition> = {
-  'en50160-voltage': {
-    name: 'EN 50160 supply voltage outside 230 V ± 10 %',
-    description: 'Voltage outside 207–253 V for 60 s; clears back inside 209–251 V for 30 s.',
-    enabled: false,
-    selector: { sensorType: 'voltage' },
-    condition: { op: 'outside', low: 207, high: 253, minDurationSeconds: 60 },
-    clear: { low: 209, high: 251, minDurationSeconds: 30 },
-    severity: 'major',
-  },
-  'en50160-frequency': {
-    name: 'EN 50160 frequency outside 50 Hz ± 1 %',
-    description: 'Frequency outside 49.5–50.5 Hz for 10 s; clears back inside 49.6–50.4 Hz for 10 s.',
-    enabled: false,
-    selector: { sensorType: 'frequency' },
-    condition: { op: 'outside', low: 49.5, high: 50.5, minDurationSeconds: 10 },
-    clear: { low: 49.6, high: 50.4, minDurationSeconds: 10 },
-    severity: 'major',
-  },
-};
