@@ -7,6 +7,7 @@ import { PartitionFunctionAsOwner1796200000100 } from './1796200000100-partition
 import { GridRegistry1797000000000 } from './1797000000000-grid-registry';
 import { RetentionAndDeletions1797100000000 } from './1797100000000-retention-and-deletions';
 import { LatestFollowsDeletions1797100000200 } from './1797100000200-latest-follows-deletions';
+import { OnePartitionCreator1797600000000 } from './1797600000000-one-partition-creator';
 
 /**
  * customers, meters, sensors (the grid registry: statuses, meter assignments, metadata inbox
@@ -24,4 +25,5 @@ export const timeseriesMigrations: Function[] = [
   GridRegistry1797000000000,
   RetentionAndDeletions1797100000000,
   LatestFollowsDeletions1797100000200,
+  OnePartitionCreator1797600000000,
 ];
