@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role } from '@smartgrid/auth';
 import { AlarmRule, AlarmRulesService, RuleDefinition } from '@smartgrid/events';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiRoute } from '../common/api-routes.decorators';
 import { CreateAlarmRuleBody, PatchAlarmRuleBody, UuidParams } from './alarm-rules.dto';
 import { AlarmRuleListResponse, AlarmRuleView } from './alarm-rules.responses';
 import { EventsAudit } from './events.audit';
@@ -20,10 +21,7 @@ export class AlarmRulesController {
   ) {}
 
   @Get()
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer' })
-  @ApiOperation({ summary: 'Every alarm rule, the built-in EN 50160 ones included (shipped disabled)' })
-  @ApiOkResponse({ type: AlarmRuleListResponse })
+  @ApiRoute(Role.Viewer, { summary: 'Every alarm rule, the built-in EN 50160 ones included (shipped disabled)', ok: AlarmRuleListResponse })
   async list(): Promise<AlarmRuleListResponse> {
     try {
       return { rules: await this.rules.list() };
@@ -33,10 +31,11 @@ export class AlarmRulesController {
   }
 
   @Post()
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 500: 'Created, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Create a rule: selector, raise condition with minimum duration, clear condition (hysteresis), severity' })
-  @ApiCreatedResponse({ type: AlarmRuleView })
+  @ApiRoute(
+    Role.Operator,
+    { summary: 'Create a rule: selector, raise condition with minimum duration, clear condition (hysteresis), severity', created: AlarmRuleView },
+    { 500: 'Created, but its audit event could not be published' },
+  )
   async create(@Body() body: CreateAlarmRuleBody, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AlarmRuleView> {
     const def: RuleDefinition = {
       name: body.name,
@@ -58,10 +57,11 @@ export class AlarmRulesController {
   }
 
   @Patch(':id')
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 404: 'No such rule', 500: 'Changed, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Change a rule (top-level fields replace the rule’s); a change of what it judges applies to readings from now on' })
-  @ApiOkResponse({ type: AlarmRuleView })
+  @ApiRoute(
+    Role.Operator,
+    { summary: 'Change a rule (top-level fields replace the rule’s); a change of what it judges applies to readings from now on', ok: AlarmRuleView },
+    { 404: 'No such rule', 500: 'Changed, but its audit event could not be published' },
+  )
   async update(@Param() p: UuidParams, @Body() body: PatchAlarmRuleBody, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AlarmRuleView> {
     let r: { before: AlarmRule; after: AlarmRule };
     try {
@@ -75,10 +75,11 @@ export class AlarmRulesController {
 
   @Delete(':id')
   @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 404: 'No such rule', 500: 'Deleted, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Delete a rule (its open alarms are cleared by the watcher; past alarms keep its name)' })
-  @ApiOkResponse({ type: AlarmRuleView })
+  @ApiRoute(
+    Role.Operator,
+    { summary: 'Delete a rule (its open alarms are cleared by the watcher; past alarms keep its name)', ok: AlarmRuleView },
+    { 404: 'No such rule', 500: 'Deleted, but its audit event could not be published' },
+  )
   async remove(@Param() p: UuidParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AlarmRuleView> {
     let rule: AlarmRule;
     try {

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role } from '@smartgrid/auth';
 import { AlarmsService, EventQueryService } from '@smartgrid/events';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
+import { ApiRoute } from '../common/api-routes.decorators';
 import { resolveRange } from '../common/time-range.query';
 import { UuidParams } from './alarm-rules.dto';
 import { AlarmActionBody, AlarmsQuery, EventsQuery } from './alarms.dto';
@@ -11,6 +12,34 @@ import { EventsAudit } from './events.audit';
 import { eventsHttpError } from './events-errors.http';
 
 const DAY = 86_400_000;
+
+type AlarmAction = 'acknowledge' | 'clear';
+
+/** What differs between the two operator actions on an alarm; the rest of their contract is one. */
+const ALARM_ACTIONS: Record<AlarmAction, { path: string; conflict: string; done: string; summary: string }> = {
+  acknowledge: {
+    path: 'ack',
+    conflict: 'The alarm is not active',
+    done: 'Acknowledged',
+    summary: 'Acknowledge an active alarm (with an optional note; audited; an alarm.acknowledged event)',
+  },
+  clear: {
+    path: 'clear',
+    conflict: 'The alarm is cleared already',
+    done: 'Cleared',
+    summary: 'Clear an active or acknowledged alarm (with an optional note; audited; an alarm.cleared event)',
+  },
+};
+
+/** `POST alarms/:id/<ack|clear>`: operators and up, answers the alarm and its event (200), audited. */
+function AlarmActionRoute(action: AlarmAction): MethodDecorator {
+  const { path, conflict, done, summary } = ALARM_ACTIONS[action];
+  return applyDecorators(
+    Post(`alarms/:id/${path}`),
+    HttpCode(200),
+    ApiRoute(Role.Operator, { summary, ok: AlarmActionResponse }, { 404: 'No such alarm', 409: conflict, 500: `${done}, but its audit event could not be published` }),
+  );
+}
 
 /**
  * The alarm list (PostgreSQL, falling back to MongoDB's copy), operators' acknowledge and
@@ -29,10 +58,7 @@ export class AlarmsController {
   ) {}
 
   @Get('alarms')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer' })
-  @ApiOperation({ summary: 'Alarms, newest raise first, a page at a time (raisedAt in [from, to))' })
-  @ApiOkResponse({ type: AlarmPageResponse })
+  @ApiRoute(Role.Viewer, { summary: 'Alarms, newest raise first, a page at a time (raisedAt in [from, to))', ok: AlarmPageResponse })
   async list(@Query() q: AlarmsQuery): Promise<AlarmPageResponse> {
     if (q.from !== undefined && q.to !== undefined) resolveRange(q.from, q.to, DAY, 3660 * DAY);
     try {
@@ -50,31 +76,18 @@ export class AlarmsController {
     }
   }
 
-  @Post('alarms/:id/ack')
-  @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 404: 'No such alarm', 409: 'The alarm is not active', 500: 'Acknowledged, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Acknowledge an active alarm (with an optional note; audited; an alarm.acknowledged event)' })
-  @ApiOkResponse({ type: AlarmActionResponse })
+  @AlarmActionRoute('acknowledge')
   async acknowledge(@Param() p: UuidParams, @Body() body: AlarmActionBody, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AlarmActionResponse> {
     return this.act('acknowledge', p.id, body, user, meta);
   }
 
-  @Post('alarms/:id/clear')
-  @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 404: 'No such alarm', 409: 'The alarm is cleared already', 500: 'Cleared, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Clear an active or acknowledged alarm (with an optional note; audited; an alarm.cleared event)' })
-  @ApiOkResponse({ type: AlarmActionResponse })
+  @AlarmActionRoute('clear')
   async clear(@Param() p: UuidParams, @Body() body: AlarmActionBody, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AlarmActionResponse> {
     return this.act('clear', p.id, body, user, meta);
   }
 
   @Get('events')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer' })
-  @ApiOperation({ summary: 'Grid events in [from, to) (default the last 24 h, at most 31 days), newest first; each record names its store' })
-  @ApiOkResponse({ type: EventPageResponse })
+  @ApiRoute(Role.Viewer, { summary: 'Grid events in [from, to) (default the last 24 h, at most 31 days), newest first; each record names its store', ok: EventPageResponse })
   async history(@Query() q: EventsQuery): Promise<EventPageResponse> {
     const range = resolveRange(q.from, q.to, DAY, 31 * DAY);
     try {
@@ -90,7 +103,7 @@ export class AlarmsController {
     }
   }
 
-  private async act(action: 'acknowledge' | 'clear', id: string, body: AlarmActionBody, user: AuthPrincipal, meta: RequestMeta): Promise<AlarmActionResponse> {
+  private async act(action: AlarmAction, id: string, body: AlarmActionBody, user: AuthPrincipal, meta: RequestMeta): Promise<AlarmActionResponse> {
     let done: AlarmActionResponse;
     try {
       done = action === 'acknowledge' ? await this.alarms.acknowledge(id, user.username, body.note) : await this.alarms.clear(id, user.username, body.note);

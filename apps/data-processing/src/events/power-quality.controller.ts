@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@smartgrid/auth';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '@smartgrid/auth';
 import { PowerQualityService } from '@smartgrid/events';
 import { ApiErrors } from '@smartgrid/http';
+import { ApiRoute } from '../common/api-routes.decorators';
 import { IdParams } from '../common/query.dto';
 import { eventsHttpError } from './events-errors.http';
 import { PowerQualityQuery } from './power-quality.dto';
@@ -17,13 +18,15 @@ export class PowerQualityController {
   constructor(private readonly quality: PowerQualityService) {}
 
   @Get(':id/power-quality')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such sensor' })
-  @ApiOperation({
-    summary:
-      'EN 50160 report for a week (?week=2026-W47) or a year (?year=2026): shares of the 10-minute voltage (10-second frequency) means within the limits, intervals without data, verdict',
-  })
-  @ApiOkResponse({ type: PowerQualityResponse })
+  @ApiRoute(
+    Role.Viewer,
+    {
+      summary:
+        'EN 50160 report for a week (?week=2026-W47) or a year (?year=2026): shares of the 10-minute voltage (10-second frequency) means within the limits, intervals without data, verdict',
+      ok: PowerQualityResponse,
+    },
+    { 404: 'No such sensor' },
+  )
   async report(@Param() p: IdParams, @Query() q: PowerQualityQuery): Promise<PowerQualityResponse> {
     try {
       return await this.quality.report(p.id, { ...(q.week !== undefined ? { week: q.week } : {}), ...(q.year !== undefined ? { year: q.year } : {}) });

@@ -1,12 +1,17 @@
 import { Controller, Get, HttpCode, InternalServerErrorException, Logger, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { messageOf, QuarantineEntryNotFoundError, QuarantineService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
+import { ApiRoute } from '../common/api-routes.decorators';
 import { toHttpError } from '../common/storage-errors.http';
 import { QuarantineIdParams, QuarantineQuery } from './quarantine.dto';
 import { QuarantineDiscardResponse, QuarantineEntryResponse, QuarantinePageResponse, QuarantineRetryResponse } from './quarantine.responses';
+
+const NO_SUCH_ENTRY = { 404: 'No such entry' };
+/** Retry and discard: the entry may be gone, and each is audited (see `audited`). */
+const ENTRY_ACTION_ERRORS = { ...NO_SUCH_ENTRY, 500: 'Carried out, but its audit event could not be published' };
 
 /**
  * Rows a store refused, set aside so replication goes on (see libs/hybrid-storage README):
@@ -26,10 +31,7 @@ export class QuarantineController {
   ) {}
 
   @Get()
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer' })
-  @ApiOperation({ summary: 'Quarantined rows, oldest first, a page at a time (rows summarised; GET /:id for the rows)' })
-  @ApiOkResponse({ type: QuarantinePageResponse })
+  @ApiRoute(Role.Viewer, { summary: 'Quarantined rows, oldest first, a page at a time (rows summarised; GET /:id for the rows)', ok: QuarantinePageResponse })
   async list(@Query() q: QuarantineQuery): Promise<QuarantinePageResponse> {
     try {
       return await this.quarantine.list({ limit: q.limit ?? 50, cursor: q.cursor ?? null, ...(q.target ? { target: q.target } : {}) });
@@ -39,20 +41,14 @@ export class QuarantineController {
   }
 
   @Get(':id')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer', 404: 'No such entry' })
-  @ApiOperation({ summary: 'One quarantine entry with its rows' })
-  @ApiOkResponse({ type: QuarantineEntryResponse })
+  @ApiRoute(Role.Viewer, { summary: 'One quarantine entry with its rows', ok: QuarantineEntryResponse }, NO_SUCH_ENTRY)
   async get(@Param() p: QuarantineIdParams): Promise<QuarantineEntryResponse> {
     return this.found(() => this.quarantine.get(p.id));
   }
 
   @Post(':id/retry')
   @HttpCode(200)
-  @Roles(Role.Admin)
-  @ApiErrors({ 403: 'Role below admin', 404: 'No such entry', 500: 'Carried out, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Write the rows into their store again; the entry goes once every row is taken (audited)' })
-  @ApiOkResponse({ type: QuarantineRetryResponse })
+  @ApiRoute(Role.Admin, { summary: 'Write the rows into their store again; the entry goes once every row is taken (audited)', ok: QuarantineRetryResponse }, ENTRY_ACTION_ERRORS)
   async retry(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<QuarantineRetryResponse> {
     const result = await this.found(() => this.quarantine.retry(p.id));
     await this.audited(user, meta, 'storage.quarantine.retry', p.id, {
@@ -68,10 +64,11 @@ export class QuarantineController {
 
   @Post(':id/discard')
   @HttpCode(200)
-  @Roles(Role.Admin)
-  @ApiErrors({ 403: 'Role below admin', 404: 'No such entry', 500: 'Carried out, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Drop the entry without writing its rows to the store that refused them (audited, with the rows discarded)' })
-  @ApiOkResponse({ type: QuarantineDiscardResponse })
+  @ApiRoute(
+    Role.Admin,
+    { summary: 'Drop the entry without writing its rows to the store that refused them (audited, with the rows discarded)', ok: QuarantineDiscardResponse },
+    ENTRY_ACTION_ERRORS,
+  )
   async discard(@Param() p: QuarantineIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<QuarantineDiscardResponse> {
     const entry = await this.found(() => this.quarantine.get(p.id));
     const discarded = await this.found(() => this.quarantine.discard(p.id));

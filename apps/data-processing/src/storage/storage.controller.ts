@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, InternalServerErrorException, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthPrincipal, CurrentUser, Role, Roles } from '@smartgrid/auth';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuthPrincipal, CurrentUser, Role } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { BacklogReplayer, messageOf, StorageSyncService } from '@smartgrid/hybrid-storage';
 import { AuditEventsPublisher } from '@smartgrid/kafka';
+import { ApiRoute } from '../common/api-routes.decorators';
 import { ReconcileQuery } from '../common/query.dto';
 import { toHttpError } from '../common/storage-errors.http';
 import { DAY, resolveRange } from '../common/time-range.query';
@@ -28,20 +29,18 @@ export class StorageController {
   ) {}
 
   @Get('status')
-  @Roles(Role.Viewer)
-  @ApiErrors({ 403: 'Role below viewer' })
-  @ApiOperation({ summary: 'Per-store health, replication backlog depth, dead-letter counts and ingest lag' })
-  @ApiOkResponse({ type: StorageStatusResponse })
+  @ApiRoute(Role.Viewer, { summary: 'Per-store health, replication backlog depth, dead-letter counts and ingest lag', ok: StorageStatusResponse })
   getStatus(): Promise<StorageStatusResponse> {
     return this.status.status();
   }
 
   @Post('replay')
   @HttpCode(200)
-  @Roles(Role.Operator)
-  @ApiErrors({ 403: 'Role below operator', 500: 'The replay ran, but its audit event could not be published' })
-  @ApiOperation({ summary: 'Drain the replication backlog now (joins a pass already running; audited)' })
-  @ApiOkResponse({ type: ReplayReportResponse })
+  @ApiRoute(
+    Role.Operator,
+    { summary: 'Drain the replication backlog now (joins a pass already running; audited)', ok: ReplayReportResponse },
+    { 500: 'The replay ran, but its audit event could not be published' },
+  )
   async replay(@CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<ReplayReportResponse> {
     const report = await this.replayer.drainNow();
     try {
@@ -58,10 +57,12 @@ export class StorageController {
   }
 
   @Get('reconcile')
-  @Roles(Role.Operator)
-  @ApiErrors(400, { 403: 'Role below operator' }, 503)
-  @ApiOperation({ summary: 'Compare PostgreSQL and Cassandra series by series and UTC day in [from, to) (read-only; at most 7 days)' })
-  @ApiOkResponse({ type: ReconcileResponse })
+  @ApiRoute(
+    Role.Operator,
+    { summary: 'Compare PostgreSQL and Cassandra series by series and UTC day in [from, to) (read-only; at most 7 days)', ok: ReconcileResponse },
+    400,
+    503,
+  )
   async reconcile(@Query() q: ReconcileQuery): Promise<ReconcileResponse> {
     const range = resolveRange(q.from, q.to, DAY, MAX_RECONCILE_SPAN_MS);
     try {
