@@ -1,5 +1,4 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
@@ -22,8 +21,7 @@ export class CustomersRegistryController {
   ) {}
 
   @Get()
-  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
-  @ApiOperation({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' })
+  @RegistryRead({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' }, { 400: 'A filter is malformed; fields names it' })
   @ApiRegistryListing(CustomerListQueryDto, CustomerPage)
   async list(@RegistryQuery(new RegistryListQueryPipe(CustomerListQueryDto, false)) req: ListRequest<CustomerListQueryDto>): Promise<CustomerPage> {
     const q = req.query;
@@ -31,9 +29,10 @@ export class CustomersRegistryController {
   }
 
   @Post()
-  @RegistryChange({ 400: 'Invalid input; fields names it', 409: 'A registered customer with this id exists' })
-  @ApiOperation({ summary: 'Register a customer, or complete one first named by a reading (status unregistered)' })
-  @ApiCreatedResponse({ type: CustomerView })
+  @RegistryChange(
+    { summary: 'Register a customer, or complete one first named by a reading (status unregistered)', created: CustomerView },
+    { 400: 'Invalid input; fields names it', 409: 'A registered customer with this id exists' },
+  )
   async create(@Body() body: CreateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const change = await this.customers.register({ id: body.id, status: body.status ?? 'active', ...changesOf(body) });
     await this.audit.changed(user, meta, 'registry.customer.create', `customers/${body.id}`, change.before, change.after);
@@ -41,17 +40,13 @@ export class CustomersRegistryController {
   }
 
   @Get(':id')
-  @RegistryRead({ 404: 'No such customer' })
-  @ApiOperation({ summary: 'One customer' })
-  @ApiOkResponse({ type: CustomerView })
+  @RegistryRead({ summary: 'One customer', ok: CustomerView }, { 404: 'No such customer' })
   get(@Param() p: RegistryIdParams): Promise<CustomerView> {
     return this.customers.get(p.id);
   }
 
   @Patch(':id')
-  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such customer' })
-  @ApiOperation({ summary: 'Change a customer (given fields; null clears)' })
-  @ApiOkResponse({ type: CustomerView })
+  @RegistryChange({ summary: 'Change a customer (given fields; null clears)', ok: CustomerView }, { 400: 'Invalid input; fields names it', 404: 'No such customer' })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const change = await this.customers.update(p.id, { ...changesOf(body), ...(body.status !== undefined ? { status: body.status } : {}) });
     await this.audit.changed(user, meta, 'registry.customer.update', `customers/${p.id}`, change.before, change.after);
@@ -60,9 +55,10 @@ export class CustomersRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @RegistryChange({ 404: 'No such customer', 409: 'The customer has meter assignments or consumption: set its status instead' })
-  @ApiOperation({ summary: 'Delete a customer without history (a mistaken registration)' })
-  @ApiOkResponse({ type: CustomerView, description: 'The deleted customer' })
+  @RegistryChange(
+    { summary: 'Delete a customer without history (a mistaken registration)', ok: CustomerView, description: 'The deleted customer' },
+    { 404: 'No such customer', 409: 'The customer has meter assignments or consumption: set its status instead' },
+  )
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const removed = await this.customers.remove(p.id);
     await this.audit.changed(user, meta, 'registry.customer.delete', `customers/${p.id}`, removed, null);

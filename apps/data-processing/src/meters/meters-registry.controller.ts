@@ -1,5 +1,4 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
@@ -25,8 +24,10 @@ export class MetersRegistryController {
   ) {}
 
   @Get()
-  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
-  @ApiOperation({ summary: 'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson' })
+  @RegistryRead(
+    { summary: 'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson' },
+    { 400: 'A filter is malformed; fields names it' },
+  )
   @ApiRegistryListing(MeterListQueryDto, MeterPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(MeterListQueryDto, true)) req: ListRequest<MeterListQueryDto>,
@@ -38,12 +39,10 @@ export class MetersRegistryController {
   }
 
   @Post()
-  @RegistryChange({
-    400: 'Invalid input (an unknown customerId too); fields names it',
-    409: 'A registered meter with this id exists',
-  })
-  @ApiOperation({ summary: 'Register a meter (optionally for a customer, since the beginning), or complete one first seen in a reading' })
-  @ApiCreatedResponse({ type: MeterDetailView })
+  @RegistryChange(
+    { summary: 'Register a meter (optionally for a customer, since the beginning), or complete one first seen in a reading', created: MeterDetailView },
+    { 400: 'Invalid input (an unknown customerId too); fields names it', 409: 'A registered meter with this id exists' },
+  )
   async create(@Body() body: CreateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const change = await this.meters.register(
       { id: body.id, status: body.status ?? 'active', ...optional(body), ...(body.customerId !== undefined ? { customerId: body.customerId } : {}) },
@@ -54,17 +53,16 @@ export class MetersRegistryController {
   }
 
   @Get(':id')
-  @RegistryRead({ 404: 'No such meter' })
-  @ApiOperation({ summary: 'One meter with its assignment history, customer mismatches and newest reading' })
-  @ApiOkResponse({ type: MeterDetailView })
+  @RegistryRead({ summary: 'One meter with its assignment history, customer mismatches and newest reading', ok: MeterDetailView }, { 404: 'No such meter' })
   async get(@Param() p: RegistryIdParams): Promise<MeterDetailView> {
     return meterDetailView(await this.meters.get(p.id));
   }
 
   @Patch(':id')
-  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such meter' })
-  @ApiOperation({ summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt' })
-  @ApiOkResponse({ type: MeterDetailView })
+  @RegistryChange(
+    { summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt', ok: MeterDetailView },
+    { 400: 'Invalid input; fields names it', 404: 'No such meter' },
+  )
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const changes: MeterChanges = { ...optional(body), ...(body.status !== undefined ? { status: body.status } : {}) };
     const change = await this.meters.update(p.id, changes);
@@ -74,9 +72,10 @@ export class MetersRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @RegistryChange({ 404: 'No such meter', 409: 'The meter has readings (decommission it instead) or sensors attached' })
-  @ApiOperation({ summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)' })
-  @ApiOkResponse({ type: MeterDetailView, description: 'The deleted meter' })
+  @RegistryChange(
+    { summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)', ok: MeterDetailView, description: 'The deleted meter' },
+    { 404: 'No such meter', 409: 'The meter has readings (decommission it instead) or sensors attached' },
+  )
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const removed = await this.meters.remove(p.id);
     await this.audit.changed(user, meta, 'registry.meter.delete', `meters/${p.id}`, removed, null);
@@ -84,11 +83,13 @@ export class MetersRegistryController {
   }
 
   @Post(':id/assignments')
-  @RegistryChange({ 400: 'Invalid input or unknown customerId; fields names it', 404: 'No such meter' })
-  @ApiOperation({
-    summary: 'Assign the meter to a customer from a date (until the next assignment); consumption since then is re-attributed, past days recomputed',
-  })
-  @ApiCreatedResponse({ type: AssignmentsResponse })
+  @RegistryChange(
+    {
+      summary: 'Assign the meter to a customer from a date (until the next assignment); consumption since then is re-attributed, past days recomputed',
+      created: AssignmentsResponse,
+    },
+    { 400: 'Invalid input or unknown customerId; fields names it', 404: 'No such meter' },
+  )
   async assign(@Param() p: RegistryIdParams, @Body() body: CreateAssignmentDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<AssignmentsResponse> {
     const from = body.from === null ? null : new Date(/^\d{4}-\d{2}-\d{2}$/.test(body.from) ? `${body.from}T00:00:00Z` : body.from);
     const change = await this.meters.assign(p.id, body.customerId, from, user.username);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Put, Type, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiConsumes, ApiOkResponse, ApiOperation, ApiSchema, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiConsumes, ApiSchema, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ApiErrors, ReqMeta, RequestMeta } from '@smartgrid/http';
 import { DeviceKind, DeviceMetadataService } from '@smartgrid/registry';
@@ -45,33 +45,36 @@ export function deviceMetadataController(kind: DeviceKind, path: 'sensors' | 'me
     ) {}
 
     @Get(':id/metadata')
-    @RegistryRead()
-    @ApiOperation({ summary: `The ${kind}'s metadata document` })
-    @ApiOkResponse({ type: MetadataResponse })
+    @RegistryRead({ summary: `The ${kind}'s metadata document`, ok: MetadataResponse })
     async get(@Param() p: RegistryIdParams): Promise<MetadataResponse> {
       return this.metadata.get({ kind, id: p.id });
     }
 
     @Put(':id/metadata')
-    @RegistryChange({ 400: 'Not an object, or a key or value stores cannot hold (fields names the path)' })
-    @ApiOperation({ summary: `Replace the ${kind}'s metadata (the body is the new document)` })
+    @RegistryChange(
+      { summary: `Replace the ${kind}'s metadata (the body is the new document)`, ok: MetadataResponse },
+      { 400: 'Not an object, or a key or value stores cannot hold (fields names the path)' },
+    )
     @ApiBody(METADATA_BODY)
-    @ApiOkResponse({ type: MetadataResponse })
-    async replace(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
-      const change = await this.metadata.replace({ kind, id: p.id }, body, user.username);
-      await this.audit.changed(user, meta, `registry.${kind}.metadata.replace`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
-      return change.after!;
+    replace(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      return this.write('replace', p.id, body, user, meta);
     }
 
     @Patch(':id/metadata')
-    @RegistryChange({ 400: 'Not an object, or the result is not storable (fields names the path)' })
-    @ApiOperation({ summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)` })
+    @RegistryChange(
+      { summary: `Merge-patch the ${kind}'s metadata (RFC 7396: objects merge, null removes a key, other values replace)`, ok: MetadataResponse },
+      { 400: 'Not an object, or the result is not storable (fields names the path)' },
+    )
     @ApiConsumes(MERGE_PATCH_TYPE, 'application/json')
     @ApiBody(METADATA_BODY)
-    @ApiOkResponse({ type: MetadataResponse })
-    async patch(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
-      const change = await this.metadata.patch({ kind, id: p.id }, body, user.username);
-      await this.audit.changed(user, meta, `registry.${kind}.metadata.patch`, `${path}/${p.id}/metadata`, change.before?.metadata, change.after?.metadata);
+    patch(@Param() p: RegistryIdParams, @Body() body: unknown, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MetadataResponse> {
+      return this.write('patch', p.id, body, user, meta);
+    }
+
+    /** PUT and PATCH alike: the service computes and stores the document, the change is audited (`registry.<kind>.metadata.<how>`). */
+    private async write(how: 'replace' | 'patch', id: string, body: unknown, user: AuthPrincipal, meta: RequestMeta): Promise<MetadataResponse> {
+      const change = await this.metadata[how]({ kind, id }, body, user.username);
+      await this.audit.changed(user, meta, `registry.${kind}.metadata.${how}`, `${path}/${id}/metadata`, change.before?.metadata, change.after?.metadata);
       return change.after!;
     }
   }

@@ -1,20 +1,21 @@
 import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '@smartgrid/auth';
+import { Role } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
+import { ApiRoute, RouteAnswer } from '../common/api-routes.decorators';
 import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
 
 /** A registry read: viewers and up; `errors` are the route's own error statuses. */
-export function RegistryRead(errors: Record<number, string> = {}): MethodDecorator {
-  return applyDecorators(Roles(Role.Viewer), ApiErrors({ 403: 'Role below viewer', ...errors }));
+export function RegistryRead(answer: RouteAnswer, errors: Record<number, string> = {}): MethodDecorator {
+  return ApiRoute(Role.Viewer, answer, errors);
 }
 
 /**
  * A registry change: operators and up. Every change is audited (RegistryAudit), and a change
  * whose audit event cannot be published answers 500 saying it was carried out.
  */
-export function RegistryChange(errors: Record<number, string>): MethodDecorator {
-  return applyDecorators(Roles(Role.Operator), ApiErrors({ 403: 'Role below operator', 500: 'Carried out, but its audit event could not be published', ...errors }));
+export function RegistryChange(answer: RouteAnswer, errors: Record<number, string>): MethodDecorator {
+  return ApiRoute(Role.Operator, answer, { 500: 'Carried out, but its audit event could not be published', ...errors });
 }
 
 /** A registry controller of `/api/<feature>`: bearer token, registry errors mapped to HTTP (503 when PostgreSQL does not answer). */

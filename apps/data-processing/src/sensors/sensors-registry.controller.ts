@@ -1,5 +1,4 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
@@ -24,10 +23,13 @@ export class SensorsRegistryController {
   ) {}
 
   @Get()
-  @RegistryRead({ 400: 'A filter is malformed; fields names it' })
-  @ApiOperation({
-    summary: 'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
-  })
+  @RegistryRead(
+    {
+      summary:
+        'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
+    },
+    { 400: 'A filter is malformed; fields names it' },
+  )
   @ApiRegistryListing(SensorListQueryDto, SensorPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(SensorListQueryDto, true)) req: ListRequest<SensorListQueryDto>,
@@ -45,9 +47,10 @@ export class SensorsRegistryController {
   }
 
   @Post()
-  @RegistryChange({ 400: 'Invalid input; fields names it', 409: 'A registered sensor with this id exists' })
-  @ApiOperation({ summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)' })
-  @ApiCreatedResponse({ type: SensorView })
+  @RegistryChange(
+    { summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)', created: SensorView },
+    { 400: 'Invalid input; fields names it', 409: 'A registered sensor with this id exists' },
+  )
   async create(@Body() body: CreateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const change = await this.sensors.register({
       id: body.id,
@@ -60,26 +63,23 @@ export class SensorsRegistryController {
   }
 
   @Get(':id')
-  @RegistryRead({ 404: 'No such sensor' })
-  @ApiOperation({ summary: 'One sensor' })
-  @ApiOkResponse({ type: SensorView })
+  @RegistryRead({ summary: 'One sensor', ok: SensorView }, { 404: 'No such sensor' })
   async get(@Param() p: RegistryIdParams): Promise<SensorView> {
     return sensorView(await this.sensors.get(p.id));
   }
 
   @Get(':id/latest')
-  @RegistryRead({ 404: 'No such sensor' })
-  @ApiOperation({ summary: 'The newest reading of a sensor and how long ago it was (kept as readings are written)' })
-  @ApiOkResponse({ type: SensorLatestResponse })
+  @RegistryRead({ summary: 'The newest reading of a sensor and how long ago it was (kept as readings are written)', ok: SensorLatestResponse }, { 404: 'No such sensor' })
   async latest(@Param() p: RegistryIdParams): Promise<SensorLatestResponse> {
     const { sensor, latest } = await this.sensors.latest(p.id);
     return sensorLatestResponse(sensor, latest);
   }
 
   @Patch(':id')
-  @RegistryChange({ 400: 'Invalid input; fields names it', 404: 'No such sensor' })
-  @ApiOperation({ summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt' })
-  @ApiOkResponse({ type: SensorView })
+  @RegistryChange(
+    { summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt', ok: SensorView },
+    { 400: 'Invalid input; fields names it', 404: 'No such sensor' },
+  )
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const changes: SensorChanges = { ...optional(body) };
     if (body.sensorType !== undefined) changes.sensorType = body.sensorType;
@@ -91,9 +91,10 @@ export class SensorsRegistryController {
 
   @Delete(':id')
   @HttpCode(200)
-  @RegistryChange({ 404: 'No such sensor', 409: 'The sensor has readings: decommission it instead' })
-  @ApiOperation({ summary: 'Delete a sensor that has no readings (a mistaken registration)' })
-  @ApiOkResponse({ type: SensorView, description: 'The deleted sensor' })
+  @RegistryChange(
+    { summary: 'Delete a sensor that has no readings (a mistaken registration)', ok: SensorView, description: 'The deleted sensor' },
+    { 404: 'No such sensor', 409: 'The sensor has readings: decommission it instead' },
+  )
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const removed = await this.sensors.remove(p.id);
     await this.audit.changed(user, meta, 'registry.sensor.delete', `sensors/${p.id}`, removed, null);
