@@ -20,6 +20,14 @@ export function ContractId(doc: ApiPropertyOptions): PropertyDecorator {
   return stacked(ApiProperty(doc), IsString(), Length(1, 128), Matches(PRINTABLE, { message: '$property must not contain control characters' }));
 }
 
+/**
+ * An optional string of a query or body; `checks` bound it (e.g. `Length(1, 128)`, `MaxLength(32)`,
+ * `Matches(...)`) and run after the string check, in the order given.
+ */
+export function OptionalString(doc: ApiPropertyOptions, ...checks: PropertyDecorator[]): PropertyDecorator {
+  return stacked(ApiPropertyOptional(doc), IsOptional(), IsString(), ...checks);
+}
+
 /** An optional page size from the query string, 1 to `max`. */
 export function PageLimit(max: number, doc: ApiPropertyOptions = {}): PropertyDecorator {
   return stacked(ApiPropertyOptional({ minimum: 1, maximum: max, ...doc } as ApiPropertyOptions), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));

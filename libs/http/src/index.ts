@@ -9,4 +9,4 @@ export { ErrorResponse, FieldErrorView } from './error-response.dto';
 export { ApiErrors } from './api-errors.decorator';
 export { CONTENT_SECURITY_POLICY, securityHeaders } from './security.headers';
 export type { HeadersMiddleware } from './security.headers';
-export { ContractId, Instant, Nested, OptionalInstant, OptionalNested, PageLimit, PRINTABLE } from './fields.decorators';
+export { ContractId, Instant, Nested, OptionalInstant, OptionalNested, OptionalString, PageLimit, PRINTABLE } from './fields.decorators';

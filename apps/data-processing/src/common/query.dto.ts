@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, Length } from 'class-validator';
 import { MAX_READ_LIMIT, SERIES_STEPS, SeriesStep } from '@smartgrid/hybrid-storage';
-import { ContractId, OptionalInstant, PageLimit } from '@smartgrid/http';
+import { ContractId, OptionalInstant, OptionalString, PageLimit } from '@smartgrid/http';
 
 /** `:id` of a sensor, meter or customer: 1–128 printable characters. */
 export class IdParams {
@@ -28,10 +28,7 @@ export class ReadingsQuery extends TimeRangeQuery {
   @PageLimit(MAX_READ_LIMIT, { default: 1000, description: 'Readings per JSON page, newest first (ndjson and csv stream the whole range)' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous JSON page: walks the range page by page from the same store' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
+  @OptionalString({ description: 'nextCursor of the previous JSON page: walks the range page by page from the same store' }, Length(1, 512))
   cursor?: string;
 
   @ApiPropertyOptional({

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { SEVERITIES, Severity } from '@smartgrid/events';
 import type { ConditionOp } from '@smartgrid/events';
-import { Nested, OptionalNested } from '@smartgrid/http';
+import { Nested, OptionalNested, OptionalString } from '@smartgrid/http';
 import {
   ArrayMaxSize,
   IsArray,
@@ -21,6 +22,11 @@ import {
 
 const MAX_DURATION = 7 * 86_400;
 const finite = { allowNaN: false, allowInfinity: false } as const;
+
+/** An optional threshold or band edge of a condition: a finite number. */
+function OptionalFinite(doc: ApiPropertyOptions = {}): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional(doc), IsOptional(), IsNumber(finite));
+}
 
 /** A string, finite number or boolean (what a metadata field is compared with). */
 function IsScalar(): PropertyDecorator {
@@ -46,10 +52,7 @@ export class RuleMetadataSelectorDto {
 }
 
 export class RuleSelectorDto {
-  @ApiPropertyOptional({ description: 'sensor_type of the readings', example: 'voltage' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @OptionalString({ description: 'sensor_type of the readings', example: 'voltage' }, Length(1, 64))
   sensorType?: string;
 
   @ApiPropertyOptional({ type: [String], description: 'Exactly these sensors (up to 1000)' })
@@ -69,19 +72,13 @@ export class RaiseConditionDto {
   @IsIn(['above', 'below', 'outside'])
   op!: ConditionOp;
 
-  @ApiPropertyOptional({ description: 'For above / below' })
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite({ description: 'For above / below' })
   threshold?: number;
 
-  @ApiPropertyOptional({ description: 'For outside: the band [low, high]' })
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite({ description: 'For outside: the band [low, high]' })
   low?: number;
 
-  @ApiPropertyOptional({ description: 'For outside' })
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite({ description: 'For outside' })
   high?: number;
 
   @ApiProperty({ minimum: 0, maximum: MAX_DURATION, description: 'The condition must hold this long (0: the first reading raises)' })
@@ -92,19 +89,13 @@ export class RaiseConditionDto {
 }
 
 export class ClearConditionDto {
-  @ApiPropertyOptional({ description: 'above: back below this (≤ the raise threshold); below: back above it (≥); default the raise threshold' })
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite({ description: 'above: back below this (≤ the raise threshold); below: back above it (≥); default the raise threshold' })
   threshold?: number;
 
-  @ApiPropertyOptional({ description: 'outside: back inside [low, high], within the raise band' })
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite({ description: 'outside: back inside [low, high], within the raise band' })
   low?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsNumber(finite)
+  @OptionalFinite()
   high?: number;
 
   @ApiProperty({ minimum: 0, maximum: MAX_DURATION })
@@ -120,10 +111,7 @@ export class CreateAlarmRuleBody {
   @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(0, 2000)
+  @OptionalString({ type: String, nullable: true }, Length(0, 2000))
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })
@@ -146,16 +134,10 @@ export class CreateAlarmRuleBody {
 }
 
 export class PatchAlarmRuleBody {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @OptionalString({}, Length(1, 200))
   name?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(0, 2000)
+  @OptionalString({ type: String, nullable: true }, Length(0, 2000))
   description?: string | null;
 
   @ApiPropertyOptional()

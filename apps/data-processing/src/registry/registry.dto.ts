@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, Injectable, PipeTransform, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiQuery, getSchemaPath } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ContractId, InvalidInputException, PRINTABLE, PageLimit, createValidationPipe } from '@smartgrid/http';
+import { IsIn, IsISO8601, IsNumber, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ContractId, InvalidInputException, OptionalString, PRINTABLE, PageLimit, createValidationPipe } from '@smartgrid/http';
 import { MetaFilter, OPERATOR_STATUSES, OperatorStatus, RegistryInputError, splitMetaFilters } from '@smartgrid/registry';
 
 // Request shapes shared by the customers, meters and sensors registry routes.
@@ -42,10 +42,7 @@ export class StatusField {
 
 /** What an operator sets on any device (meter, sensor), on registration and on change; null clears. */
 export class DeviceFieldsDto extends StatusField {
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @OptionalString({ nullable: true }, Length(1, 200))
   name?: string | null;
 
   @ApiPropertyOptional({ type: LocationDto, nullable: true })
@@ -67,65 +64,41 @@ export class DeviceFieldsDto extends StatusField {
 
 /** Query parameters every registry listing takes (plus `meta.<path>=` on devices). */
 export class RegistryListQueryDto {
-  @ApiPropertyOptional({ description: 'Comma-separated statuses: unregistered, active, inactive, decommissioned', example: 'active,unregistered' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @OptionalString({ description: 'Comma-separated statuses: unregistered, active, inactive, decommissioned', example: 'active,unregistered' }, MaxLength(100))
   status?: string;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of the id or name', example: 'feeder' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
-  @Matches(PRINTABLE, { message: 'q must not contain control characters' })
+  @OptionalString(
+    { description: 'Case-insensitive substring of the id or name', example: 'feeder' },
+    Length(1, 128),
+    Matches(PRINTABLE, { message: 'q must not contain control characters' }),
+  )
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Sort field, - prefix for descending (e.g. -lastSeenAt); default id, or distance with near', example: 'name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
+  @OptionalString({ description: 'Sort field, - prefix for descending (e.g. -lastSeenAt); default id, or distance with near', example: 'name' }, MaxLength(32))
   sort?: string;
 
   @PageLimit(MAX_LIST_LIMIT, { default: DEFAULT_LIST_LIMIT })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page (same filters and sort)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString({ description: 'nextCursor of the previous page (same filters and sort)' }, MaxLength(2048))
   cursor?: string;
 }
 
 /** Device listings (meters, sensors): map queries, fleet views, metadata filters, GeoJSON. */
 export class DeviceListQueryDto extends RegistryListQueryDto {
-  @ApiPropertyOptional({ description: 'Assigned to this customer now (sensors: on a meter assigned to it)', example: 'C-301' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @OptionalString({ description: 'Assigned to this customer now (sensors: on a meter assigned to it)', example: 'C-301' }, Length(1, 128))
   customer_id?: string;
 
-  @ApiPropertyOptional({ description: '<lat>,<lon>: within radius_m of this point, nearest first, with distance_m', example: '41.3275,19.8187' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @OptionalString({ description: '<lat>,<lon>: within radius_m of this point, nearest first, with distance_m', example: '41.3275,19.8187' }, MaxLength(64))
   near?: string;
 
-  @ApiPropertyOptional({ description: 'Radius in metres for near (up to 100000)', example: '500' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(16)
+  @OptionalString({ description: 'Radius in metres for near (up to 100000)', example: '500' }, MaxLength(16))
   radius_m?: string;
 
-  @ApiPropertyOptional({ description: '<minLon>,<minLat>,<maxLon>,<maxLat> (degrees)', example: '19.80,41.31,19.84,41.34' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @OptionalString({ description: '<minLon>,<minLat>,<maxLon>,<maxLat> (degrees)', example: '19.80,41.31,19.84,41.34' }, MaxLength(128))
   bbox?: string;
 
-  @ApiPropertyOptional({ description: 'ISO-8601 duration: no reading for longer than this (decommissioned devices left out)', example: 'PT15M' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
+  @OptionalString({ description: 'ISO-8601 duration: no reading for longer than this (decommissioned devices left out)', example: 'PT15M' }, MaxLength(32))
   silent_for?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'geojson'], default: 'json', description: 'geojson: a FeatureCollection (application/geo+json)' })

@@ -1,26 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DeviceFieldsDto, DeviceListQueryDto, PRINTABLE } from '../registry/registry.dto';
-import { ContractId } from '@smartgrid/http';
+import { ContractId, OptionalString } from '@smartgrid/http';
 
 /** The fields of a sensor an operator sets, on registration and on change (null clears). */
 class SensorFieldsDto extends DeviceFieldsDto {
-  @ApiPropertyOptional({ example: 'V', nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 32)
+  @OptionalString({ example: 'V', nullable: true }, Length(1, 32))
   unit?: string | null;
 
-  @ApiPropertyOptional({ description: 'The meter it hangs off (not with site)', example: 'M-2001', nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @OptionalString({ description: 'The meter it hangs off (not with site)', example: 'M-2001', nullable: true }, Length(1, 128))
   meterId?: string | null;
 
-  @ApiPropertyOptional({ description: 'Where it stands, e.g. a substation (not with meterId)', example: 'Substation Tirana-3', nullable: true })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @OptionalString({ description: 'Where it stands, e.g. a substation (not with meterId)', example: 'Substation Tirana-3', nullable: true }, Length(1, 200))
   site?: string | null;
 }
 
@@ -48,21 +39,12 @@ export class UpdateSensorDto extends SensorFieldsDto {
 
 /** GET /api/sensors: also `meta.<path>=<value>` (metadata document fields). */
 export class SensorListQueryDto extends DeviceListQueryDto {
-  @ApiPropertyOptional({ description: 'Sensor type', example: 'voltage' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @OptionalString({ description: 'Sensor type', example: 'voltage' }, Length(1, 64))
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Hangs off this meter', example: 'M-2001' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @OptionalString({ description: 'Hangs off this meter', example: 'M-2001' }, Length(1, 128))
   meter_id?: string;
 
-  @ApiPropertyOptional({ description: 'Stands at this site' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @OptionalString({ description: 'Stands at this site' }, MaxLength(200))
   site?: string;
 }

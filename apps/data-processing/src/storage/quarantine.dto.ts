@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { PageLimit } from '@smartgrid/http';
+import { OptionalString, PageLimit } from '@smartgrid/http';
 
 export const MAX_QUARANTINE_PAGE = 200;
 
@@ -13,10 +13,7 @@ export class QuarantineQuery {
   @PageLimit(MAX_QUARANTINE_PAGE, { default: 50, description: 'Entries per page, oldest first' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 2000)
+  @OptionalString({ description: 'nextCursor of the previous page' }, Length(1, 2000))
   cursor?: string;
 }
 
