@@ -15,19 +15,22 @@ export interface RouteAnswer {
   description?: string;
 }
 
+/** Documents what a route does and its success body (OpenAPI only). */
+export function ApiAnswer(answer: RouteAnswer): MethodDecorator {
+  const described = answer.description === undefined ? {} : { description: answer.description };
+  return applyDecorators(
+    ApiOperation({ summary: answer.summary }),
+    ...(answer.ok ? [ApiOkResponse({ type: answer.ok, ...described })] : []),
+    ...(answer.created ? [ApiCreatedResponse({ type: answer.created, ...described })] : []),
+  );
+}
+
 /**
  * A route's contract in one place: the least role that may call it (its 403 names the role),
  * what it does and answers, and its own error answers beyond the controller's.
  */
 export function ApiRoute(role: Role, answer: RouteAnswer, ...errors: ErrorSpec[]): MethodDecorator {
-  const described = answer.description === undefined ? {} : { description: answer.description };
-  return applyDecorators(
-    Roles(role),
-    ApiErrors({ 403: `Role below ${role}` }, ...errors),
-    ApiOperation({ summary: answer.summary }),
-    ...(answer.ok ? [ApiOkResponse({ type: answer.ok, ...described })] : []),
-    ...(answer.created ? [ApiCreatedResponse({ type: answer.created, ...described })] : []),
-  );
+  return applyDecorators(Roles(role), ApiErrors({ 403: `Role below ${role}` }, ...errors), ApiAnswer(answer));
 }
 
 /** A read-only controller of `/api/<feature>` for viewers and up (bearer token, tagged by feature). */

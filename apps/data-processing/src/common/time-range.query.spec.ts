@@ -1,5 +1,5 @@
 import { InvalidInputException } from '@smartgrid/http';
-import { DAY, resolveRange, utcDay, utcDayEndExclusive } from './time-range.query';
+import { DAY, resolveIntervalRange, resolveRange, utcDay, utcDayEndExclusive } from './time-range.query';
 
 describe('resolveRange', () => {
   const now = Date.parse('2026-11-26T12:00:00Z');
@@ -21,6 +21,22 @@ describe('resolveRange', () => {
       expect(e).toBeInstanceOf(InvalidInputException);
       expect((e as InvalidInputException).fields[0].field).toBe('from');
     }
+  });
+});
+
+describe('resolveIntervalRange', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  const limits = { hour: { defaultMs: DAY, maxMs: 7 * DAY }, day: { defaultMs: 30 * DAY, maxMs: 366 * DAY } };
+
+  it("takes the default span of the interval asked for", () => {
+    expect(resolveIntervalRange({}, 'hour', limits, now).from).toEqual(new Date('2026-11-25T12:00:00Z'));
+    expect(resolveIntervalRange({}, 'day', limits, now).from).toEqual(new Date('2026-10-27T12:00:00Z'));
+  });
+
+  it("bounds the range by that interval's longest span", () => {
+    const q = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+    expect(resolveIntervalRange(q, 'day', limits, now)).toEqual({ from: new Date(q.from), to: new Date(q.to) });
+    expect(() => resolveIntervalRange(q, 'hour', limits, now)).toThrow(InvalidInputException);
   });
 });
 

@@ -25,6 +25,18 @@ export function resolveRange(from: string | undefined, to: string | undefined, d
   return { from: fromDate, to: toDate };
 }
 
+/** The default and the longest span of a query's range. */
+export interface SpanLimits {
+  defaultMs: number;
+  maxMs: number;
+}
+
+/** resolveRange with the limits of the interval asked for (coarser buckets allow longer ranges). */
+export function resolveIntervalRange<I extends string>(q: { from?: string; to?: string }, interval: I, limits: Record<I, SpanLimits>, now = Date.now()): TimeRange {
+  const { defaultMs, maxMs } = limits[interval];
+  return resolveRange(q.from, q.to, defaultMs, maxMs, now);
+}
+
 function describeSpan(ms: number): string {
   return ms % DAY === 0 ? `${ms / DAY} days` : `${ms / HOUR} hours`;
 }

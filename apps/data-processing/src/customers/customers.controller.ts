@@ -1,13 +1,16 @@
 import { Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AGGREGATES_STORE, AggregatesStore } from '@smartgrid/hybrid-storage';
-import { ViewerController } from '../common/api-routes.decorators';
+import { ApiAnswer, ViewerController } from '../common/api-routes.decorators';
 import { ConsumptionQuery, IdParams } from '../common/query.dto';
-import { DAY, resolveRange, utcDay, utcDayEndExclusive } from '../common/time-range.query';
+import { DAY, resolveIntervalRange, SpanLimits, utcDay, utcDayEndExclusive } from '../common/time-range.query';
 import { ConsumptionResponse } from './customers.responses';
 
 export const MAX_DAILY_CONSUMPTION_SPAN_MS = 366 * DAY;
 export const MAX_MONTHLY_CONSUMPTION_SPAN_MS = 3660 * DAY;
+const CONSUMPTION_SPANS: Record<'day' | 'month', SpanLimits> = {
+  day: { defaultMs: 30 * DAY, maxMs: MAX_DAILY_CONSUMPTION_SPAN_MS },
+  month: { defaultMs: 365 * DAY, maxMs: MAX_MONTHLY_CONSUMPTION_SPAN_MS },
+};
 
 @ViewerController('customers')
 export class CustomersController {
@@ -19,14 +22,10 @@ export class CustomersController {
    * [from, to) touches.
    */
   @Get(':id/consumption')
-  @ApiOperation({ summary: 'Energy consumption (kWh) of a customer per UTC day or month (default: last 30 days)' })
-  @ApiOkResponse({ type: ConsumptionResponse })
+  @ApiAnswer({ summary: 'Energy consumption (kWh) of a customer per UTC day or month (default: last 30 days)', ok: ConsumptionResponse })
   async consumption(@Param() p: IdParams, @Query() q: ConsumptionQuery): Promise<ConsumptionResponse> {
     const interval = q.interval ?? 'day';
-    const range =
-      interval === 'day'
-        ? resolveRange(q.from, q.to, 30 * DAY, MAX_DAILY_CONSUMPTION_SPAN_MS)
-        : resolveRange(q.from, q.to, 365 * DAY, MAX_MONTHLY_CONSUMPTION_SPAN_MS);
+    const range = resolveIntervalRange(q, interval, CONSUMPTION_SPANS);
     const fromDay = utcDay(range.from);
     const toDay = utcDayEndExclusive(range.to);
     const periods = await this.aggregates.customerConsumption(p.id, interval, fromDay, toDay);

@@ -1,11 +1,10 @@
 import { Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AGGREGATES_STORE, AggregatesStore, HybridStorageService, SensorReadingRecord } from '@smartgrid/hybrid-storage';
-import { ReadingsRoute, ViewerController } from '../common/api-routes.decorators';
+import { ApiAnswer, ReadingsRoute, ViewerController } from '../common/api-routes.decorators';
 import { IdParams, ReadingsQuery, SensorAggregatesQuery } from '../common/query.dto';
 import { answerReadings, StreamColumns } from '../common/readings.output';
-import { DAY, resolveRange } from '../common/time-range.query';
+import { DAY, resolveIntervalRange, SpanLimits } from '../common/time-range.query';
 import { SensorAggregatesResponse, SensorReadingsResponse, SensorReadingView } from './sensors.responses';
 
 function toView(x: SensorReadingRecord): SensorReadingView {
@@ -24,6 +23,10 @@ export const SENSOR_COLUMNS: StreamColumns<SensorReadingRecord> = {
 /** Hourly and daily aggregates may be asked for at most this far back in one request. */
 export const MAX_HOURLY_SPAN_MS = 93 * DAY;
 export const MAX_DAILY_SPAN_MS = 3660 * DAY;
+const AGGREGATE_SPANS: Record<'hour' | 'day', SpanLimits> = {
+  hour: { defaultMs: DAY, maxMs: MAX_HOURLY_SPAN_MS },
+  day: { defaultMs: 30 * DAY, maxMs: MAX_DAILY_SPAN_MS },
+};
 
 @ViewerController('sensors')
 export class SensorsController {
@@ -44,12 +47,10 @@ export class SensorsController {
   }
 
   @Get(':id/aggregates')
-  @ApiOperation({ summary: 'Hourly or daily count/min/max/sum/avg of a sensor (UTC buckets overlapping [from, to))' })
-  @ApiOkResponse({ type: SensorAggregatesResponse })
+  @ApiAnswer({ summary: 'Hourly or daily count/min/max/sum/avg of a sensor (UTC buckets overlapping [from, to))', ok: SensorAggregatesResponse })
   async aggregatesOf(@Param() p: IdParams, @Query() q: SensorAggregatesQuery): Promise<SensorAggregatesResponse> {
     const interval = q.interval ?? 'hour';
-    const range =
-      interval === 'hour' ? resolveRange(q.from, q.to, DAY, MAX_HOURLY_SPAN_MS) : resolveRange(q.from, q.to, 30 * DAY, MAX_DAILY_SPAN_MS);
+    const range = resolveIntervalRange(q, interval, AGGREGATE_SPANS);
     const buckets = await this.aggregates.sensorAggregates(p.id, interval, range.from, range.to);
     return { sensorId: p.id, interval, from: range.from, to: range.to, buckets };
   }
