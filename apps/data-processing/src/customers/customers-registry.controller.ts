@@ -1,9 +1,9 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Get, Param, Post } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { baseListQuery } from '../registry/registry-listing.query';
 import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
@@ -39,25 +39,22 @@ export class CustomersRegistryController {
     return change.after!;
   }
 
-  @Get(':id')
-  @RegistryRead({ summary: 'One customer', ok: CustomerView }, { 404: 'No such customer' })
+  @RecordGetRoute('customer', { summary: 'One customer', ok: CustomerView })
   get(@Param() p: RegistryIdParams): Promise<CustomerView> {
     return this.customers.get(p.id);
   }
 
-  @Patch(':id')
-  @RegistryChange({ summary: 'Change a customer (given fields; null clears)', ok: CustomerView }, { 400: 'Invalid input; fields names it', 404: 'No such customer' })
+  @RecordUpdateRoute('customer', { summary: 'Change a customer (given fields; null clears)', ok: CustomerView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const change = await this.customers.update(p.id, { ...changesOf(body), ...(body.status !== undefined ? { status: body.status } : {}) });
     await this.audit.changed(user, meta, 'registry.customer.update', `customers/${p.id}`, change.before, change.after);
     return change.after!;
   }
 
-  @Delete(':id')
-  @HttpCode(200)
-  @RegistryChange(
-    { summary: 'Delete a customer without history (a mistaken registration)', ok: CustomerView, description: 'The deleted customer' },
-    { 404: 'No such customer', 409: 'The customer has meter assignments or consumption: set its status instead' },
+  @RecordDeleteRoute(
+    'customer',
+    { summary: 'Delete a customer without history (a mistaken registration)', ok: CustomerView },
+    'The customer has meter assignments or consumption: set its status instead',
   )
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const removed = await this.customers.remove(p.id);

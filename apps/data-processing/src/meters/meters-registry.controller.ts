@@ -1,10 +1,10 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Res } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
@@ -52,17 +52,12 @@ export class MetersRegistryController {
     return meterDetailView(change.after!);
   }
 
-  @Get(':id')
-  @RegistryRead({ summary: 'One meter with its assignment history, customer mismatches and newest reading', ok: MeterDetailView }, { 404: 'No such meter' })
+  @RecordGetRoute('meter', { summary: 'One meter with its assignment history, customer mismatches and newest reading', ok: MeterDetailView })
   async get(@Param() p: RegistryIdParams): Promise<MeterDetailView> {
     return meterDetailView(await this.meters.get(p.id));
   }
 
-  @Patch(':id')
-  @RegistryChange(
-    { summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt', ok: MeterDetailView },
-    { 400: 'Invalid input; fields names it', 404: 'No such meter' },
-  )
+  @RecordUpdateRoute('meter', { summary: 'Change a meter (given fields; null clears); status decommissioned sets decommissionedAt', ok: MeterDetailView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const changes: MeterChanges = { ...optional(body), ...(body.status !== undefined ? { status: body.status } : {}) };
     const change = await this.meters.update(p.id, changes);
@@ -70,11 +65,10 @@ export class MetersRegistryController {
     return meterDetailView(change.after!);
   }
 
-  @Delete(':id')
-  @HttpCode(200)
-  @RegistryChange(
-    { summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)', ok: MeterDetailView, description: 'The deleted meter' },
-    { 404: 'No such meter', 409: 'The meter has readings (decommission it instead) or sensors attached' },
+  @RecordDeleteRoute(
+    'meter',
+    { summary: 'Delete a meter that has no readings and no sensors (a mistaken registration)', ok: MeterDetailView },
+    'The meter has readings (decommission it instead) or sensors attached',
   )
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const removed = await this.meters.remove(p.id);

@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
@@ -16,6 +16,23 @@ export function RegistryRead(answer: RouteAnswer, errors: Record<number, string>
  */
 export function RegistryChange(answer: RouteAnswer, errors: Record<number, string>): MethodDecorator {
   return ApiRoute(Role.Operator, answer, { 500: 'Carried out, but its audit event could not be published', ...errors });
+}
+
+// The routes on one record of a registry (`kind`: customer, meter, sensor) answer and fail alike.
+
+/** `GET :id`: the record, or 404. */
+export function RecordGetRoute(kind: string, answer: RouteAnswer): MethodDecorator {
+  return applyDecorators(Get(':id'), RegistryRead(answer, { 404: `No such ${kind}` }));
+}
+
+/** `PATCH :id`: the given fields change (null clears); answers the record as it now is. */
+export function RecordUpdateRoute(kind: string, answer: RouteAnswer): MethodDecorator {
+  return applyDecorators(Patch(':id'), RegistryChange(answer, { 400: 'Invalid input; fields names it', 404: `No such ${kind}` }));
+}
+
+/** `DELETE :id` of a mistaken registration: answers the deleted record (200); `conflict` says when it must stay. */
+export function RecordDeleteRoute(kind: string, answer: RouteAnswer, conflict: string): MethodDecorator {
+  return applyDecorators(Delete(':id'), HttpCode(200), RegistryChange({ description: `The deleted ${kind}`, ...answer }, { 404: `No such ${kind}`, 409: conflict }));
 }
 
 /** A registry controller of `/api/<feature>`: bearer token, registry errors mapped to HTTP (503 when PostgreSQL does not answer). */

@@ -1,10 +1,10 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Res } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
@@ -62,8 +62,7 @@ export class SensorsRegistryController {
     return sensorView(change.after!);
   }
 
-  @Get(':id')
-  @RegistryRead({ summary: 'One sensor', ok: SensorView }, { 404: 'No such sensor' })
+  @RecordGetRoute('sensor', { summary: 'One sensor', ok: SensorView })
   async get(@Param() p: RegistryIdParams): Promise<SensorView> {
     return sensorView(await this.sensors.get(p.id));
   }
@@ -75,11 +74,7 @@ export class SensorsRegistryController {
     return sensorLatestResponse(sensor, latest);
   }
 
-  @Patch(':id')
-  @RegistryChange(
-    { summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt', ok: SensorView },
-    { 400: 'Invalid input; fields names it', 404: 'No such sensor' },
-  )
+  @RecordUpdateRoute('sensor', { summary: 'Change a sensor (given fields; null clears); status decommissioned sets decommissionedAt', ok: SensorView })
   async update(@Param() p: RegistryIdParams, @Body() body: UpdateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const changes: SensorChanges = { ...optional(body) };
     if (body.sensorType !== undefined) changes.sensorType = body.sensorType;
@@ -89,12 +84,7 @@ export class SensorsRegistryController {
     return sensorView(change.after!);
   }
 
-  @Delete(':id')
-  @HttpCode(200)
-  @RegistryChange(
-    { summary: 'Delete a sensor that has no readings (a mistaken registration)', ok: SensorView, description: 'The deleted sensor' },
-    { 404: 'No such sensor', 409: 'The sensor has readings: decommission it instead' },
-  )
+  @RecordDeleteRoute('sensor', { summary: 'Delete a sensor that has no readings (a mistaken registration)', ok: SensorView }, 'The sensor has readings: decommission it instead')
   async remove(@Param() p: RegistryIdParams, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const removed = await this.sensors.remove(p.id);
     await this.audit.changed(user, meta, 'registry.sensor.delete', `sensors/${p.id}`, removed, null);
