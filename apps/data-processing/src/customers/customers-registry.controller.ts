@@ -1,9 +1,9 @@
-import { Body, Get, Param, Post } from '@nestjs/common';
+import { Body, Get, Param } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { baseListQuery } from '../registry/registry-listing.query';
 import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
@@ -28,11 +28,7 @@ export class CustomersRegistryController {
     return this.customers.list(baseListQuery(q, CUSTOMER_SORTS, { field: 'id', descending: false }), q.cursor);
   }
 
-  @Post()
-  @RegistryChange(
-    { summary: 'Register a customer, or complete one first named by a reading (status unregistered)', created: CustomerView },
-    { 400: 'Invalid input; fields names it', 409: 'A registered customer with this id exists' },
-  )
+  @RecordCreateRoute('customer', { summary: 'Register a customer, or complete one first named by a reading (status unregistered)', created: CustomerView })
   async create(@Body() body: CreateCustomerDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<CustomerView> {
     const change = await this.customers.register({ id: body.id, status: body.status ?? 'active', ...changesOf(body) });
     await this.audit.changed(user, meta, 'registry.customer.create', `customers/${body.id}`, change.before, change.after);

@@ -4,7 +4,7 @@ import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
@@ -38,10 +38,10 @@ export class MetersRegistryController {
     return devicePage(page.items.map(meterView), page.nextCursor, q.format, res);
   }
 
-  @Post()
-  @RegistryChange(
+  @RecordCreateRoute(
+    'meter',
     { summary: 'Register a meter (optionally for a customer, since the beginning), or complete one first seen in a reading', created: MeterDetailView },
-    { 400: 'Invalid input (an unknown customerId too); fields names it', 409: 'A registered meter with this id exists' },
+    'Invalid input (an unknown customerId too); fields names it',
   )
   async create(@Body() body: CreateMeterDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<MeterDetailView> {
     const change = await this.meters.register(

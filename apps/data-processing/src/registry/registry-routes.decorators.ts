@@ -1,4 +1,4 @@
-import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
@@ -19,6 +19,11 @@ export function RegistryChange(answer: RouteAnswer, errors: Record<number, strin
 }
 
 // The routes on one record of a registry (`kind`: customer, meter, sensor) answer and fail alike.
+
+/** `POST`: registers a record (201), or completes one first seen in a reading; `invalid` says what a 400 covers. */
+export function RecordCreateRoute(kind: string, answer: RouteAnswer, invalid = 'Invalid input; fields names it'): MethodDecorator {
+  return applyDecorators(Post(), RegistryChange(answer, { 400: invalid, 409: `A registered ${kind} with this id exists` }));
+}
 
 /** `GET :id`: the record, or 404. */
 export function RecordGetRoute(kind: string, answer: RouteAnswer): MethodDecorator {

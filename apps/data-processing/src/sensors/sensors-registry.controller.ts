@@ -1,10 +1,10 @@
-import { Body, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Get, Param, Res } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
 import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
@@ -46,11 +46,7 @@ export class SensorsRegistryController {
     return devicePage(page.items.map(sensorView), page.nextCursor, q.format, res);
   }
 
-  @Post()
-  @RegistryChange(
-    { summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)', created: SensorView },
-    { 400: 'Invalid input; fields names it', 409: 'A registered sensor with this id exists' },
-  )
+  @RecordCreateRoute('sensor', { summary: 'Register a sensor, or complete one first seen in a reading (status unregistered)', created: SensorView })
   async create(@Body() body: CreateSensorDto, @CurrentUser() user: AuthPrincipal, @ReqMeta() meta: RequestMeta): Promise<SensorView> {
     const change = await this.sensors.register({
       id: body.id,
