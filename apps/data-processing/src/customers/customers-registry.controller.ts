@@ -1,11 +1,11 @@
-import { Body, Get, Param } from '@nestjs/common';
+import { Body, Param } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { CUSTOMER_SORTS, CustomerChanges, CustomersService } from '@smartgrid/registry';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordListRoute, RecordUpdateRoute, RegistryController } from '../registry/registry-routes.decorators';
 import { baseListQuery } from '../registry/registry-listing.query';
-import { ApiRegistryListing, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { CreateCustomerDto, CustomerListQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomerPage, CustomerView } from './customers-registry.responses';
 
@@ -20,9 +20,7 @@ export class CustomersRegistryController {
     private readonly audit: RegistryAudit,
   ) {}
 
-  @Get()
-  @RegistryRead({ summary: 'List customers: filters status, q (id/name); sort; cursor pages' }, { 400: 'A filter is malformed; fields names it' })
-  @ApiRegistryListing(CustomerListQueryDto, CustomerPage)
+  @RecordListRoute('List customers: filters status, q (id/name); sort; cursor pages', CustomerListQueryDto, CustomerPage)
   async list(@RegistryQuery(new RegistryListQueryPipe(CustomerListQueryDto, false)) req: ListRequest<CustomerListQueryDto>): Promise<CustomerPage> {
     const q = req.query;
     return this.customers.list(baseListQuery(q, CUSTOMER_SORTS, { field: 'id', descending: false }), q.cursor);

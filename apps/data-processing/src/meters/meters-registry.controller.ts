@@ -1,12 +1,12 @@
-import { Body, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Param, Post, Res } from '@nestjs/common';
 import { AuthPrincipal, CurrentUser } from '@smartgrid/auth';
 import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { METER_SORTS, MeterChanges, MetersService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryChange, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordListRoute, RecordUpdateRoute, RegistryChange, RegistryController } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
-import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateAssignmentDto, CreateMeterDto, MeterListQueryDto, UpdateMeterDto } from './meter.dto';
 import { AssignmentsResponse, assignmentsResponse, MeterDetailView, meterDetailView, MeterPage, meterView } from './meters-registry.responses';
@@ -23,12 +23,12 @@ export class MetersRegistryController {
     private readonly audit: RegistryAudit,
   ) {}
 
-  @Get()
-  @RegistryRead(
-    { summary: 'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson' },
-    { 400: 'A filter is malformed; fields names it' },
+  @RecordListRoute(
+    'List meters: filters status, customer_id, q (id/name/serial), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
+    MeterListQueryDto,
+    MeterPage,
+    FeatureCollectionView,
   )
-  @ApiRegistryListing(MeterListQueryDto, MeterPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(MeterListQueryDto, true)) req: ListRequest<MeterListQueryDto>,
     @Res({ passthrough: true }) res: Response,

@@ -1,9 +1,10 @@
-import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, Type, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '@smartgrid/auth';
 import { ApiErrors } from '@smartgrid/http';
 import { ApiRoute, RouteAnswer } from '../common/api-routes.decorators';
 import { RegistryErrorsInterceptor } from './registry-errors.interceptor';
+import { ApiRegistryListing } from './registry.dto';
 
 /** A registry read: viewers and up; `errors` are the route's own error statuses. */
 export function RegistryRead(answer: RouteAnswer, errors: Record<number, string> = {}): MethodDecorator {
@@ -19,6 +20,11 @@ export function RegistryChange(answer: RouteAnswer, errors: Record<number, strin
 }
 
 // The routes on one record of a registry (`kind`: customer, meter, sensor) answer and fail alike.
+
+/** `GET`: a page of records (`page`), filtered by `query`'s fields; devices also as a GeoJSON FeatureCollection (`geojson`). */
+export function RecordListRoute(summary: string, query: Type, page: Type, geojson?: Type): MethodDecorator {
+  return applyDecorators(Get(), RegistryRead({ summary }, { 400: 'A filter is malformed; fields names it' }), ApiRegistryListing(query, page, geojson));
+}
 
 /** `POST`: registers a record (201), or completes one first seen in a reading; `invalid` says what a 400 covers. */
 export function RecordCreateRoute(kind: string, answer: RouteAnswer, invalid = 'Invalid input; fields names it'): MethodDecorator {

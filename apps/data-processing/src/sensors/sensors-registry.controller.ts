@@ -4,9 +4,9 @@ import { ReqMeta, RequestMeta } from '@smartgrid/http';
 import { SENSOR_SORTS, SensorChanges, SensorsService } from '@smartgrid/registry';
 import type { Response } from 'express';
 import { RegistryAudit } from '../registry/registry.audit';
-import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordUpdateRoute, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
+import { RecordCreateRoute, RecordDeleteRoute, RecordGetRoute, RecordListRoute, RecordUpdateRoute, RegistryController, RegistryRead } from '../registry/registry-routes.decorators';
 import { deviceListQuery, devicePage, FeatureCollection } from '../registry/registry-listing.query';
-import { ApiRegistryListing, dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
+import { dateOrNull, ListRequest, RegistryIdParams, RegistryListQueryPipe, RegistryQuery } from '../registry/registry.dto';
 import { FeatureCollectionView } from '../registry/registry.responses';
 import { CreateSensorDto, SensorListQueryDto, UpdateSensorDto } from './sensor.dto';
 import { SensorLatestResponse, sensorLatestResponse, SensorPage, SensorView, sensorView } from './sensors-registry.responses';
@@ -22,15 +22,12 @@ export class SensorsRegistryController {
     private readonly audit: RegistryAudit,
   ) {}
 
-  @Get()
-  @RegistryRead(
-    {
-      summary:
-        'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
-    },
-    { 400: 'A filter is malformed; fields names it' },
+  @RecordListRoute(
+    'List sensors: filters status, type, customer_id, meter_id, site, q (id/name), near+radius_m, bbox, silent_for, meta.<path>=<value>; sort; cursor pages; format=geojson',
+    SensorListQueryDto,
+    SensorPage,
+    FeatureCollectionView,
   )
-  @ApiRegistryListing(SensorListQueryDto, SensorPage, FeatureCollectionView)
   async list(
     @RegistryQuery(new RegistryListQueryPipe(SensorListQueryDto, true)) req: ListRequest<SensorListQueryDto>,
     @Res({ passthrough: true }) res: Response,
