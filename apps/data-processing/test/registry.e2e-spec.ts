@@ -320,15 +320,13 @@ describe('grid registry (real servers)', () => {
     });
 
     it('GET /api/sensors/:id/latest: the newest reading and how long ago', async () => {
-      const asked = Date.now();
       const res = await get('/api/sensors/F-20M/latest').expect(200);
-      const answered = Date.now();
       expect(res.body).toMatchObject({ sensorId: 'F-20M', reading: { value: 230.5, unit: 'V' } });
-      // "How long ago" is the time from the reading to the moment of the request (same host
-      // clock; one second either side for rounding), not a guess about how slow the run is.
-      const readAt = Date.parse(res.body.reading.timestamp);
-      expect(res.body.silentForSeconds).toBeGreaterThanOrEqual(Math.floor((asked - readAt) / 1000) - 1);
-      expect(res.body.silentForSeconds).toBeLessThanOrEqual(Math.ceil((answered - readAt) / 1000) + 1);
+      // The reading was stamped 20 minutes before the set-up, so at least that much silence;
+      // the exact computation (rounding, clock ahead) is pinned with a fixed clock in
+      // sensors-registry.responses.spec.ts.
+      expect(Number.isInteger(res.body.silentForSeconds)).toBe(true);
+      expect(res.body.silentForSeconds).toBeGreaterThanOrEqual(20 * 60);
       expect((await get('/api/sensors/F-1M/latest')).body.reading.value).toBe(231);
       expect((await get('/api/sensors/F-NEVER/latest')).body).toMatchObject({ reading: null, lastSeenAt: null, silentForSeconds: null });
       expect((await get('/api/sensors/F-20M')).body.lastSeenAt).toBe(res.body.lastSeenAt);
