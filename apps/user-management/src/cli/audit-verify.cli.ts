@@ -3,10 +3,10 @@ import {
   AuditCheckpoint, AuditEntry, ChainHead, CheckpointChecker, checkpointFromJson, keyIdOf, parseCheckpointPublicKey, verifyEntries,
 } from '@smartgrid/audit';
 import { buildKafkaJsConfig, readAuditCheckpoints } from '@smartgrid/kafka';
-import { PostgresAuditCheckpointStore, PostgresAuditLogStore, readAuditDump } from '@smartgrid/postgres';
+import { readAuditDump, withAuditTables } from '@smartgrid/postgres';
+import type { AuditTablesAddress } from '@smartgrid/postgres';
 import { Kafka } from 'kafkajs';
 import { existsSync, readFileSync } from 'node:fs';
-import { DataSource } from 'typeorm';
 import { CliUsageError, parseVerifyArgs, USAGE, VerifyArgs } from './audit-verify.args';
 
 /**
@@ -17,30 +17,20 @@ import { CliUsageError, parseVerifyArgs, USAGE, VerifyArgs } from './audit-verif
  */
 const readText = (keyOrFile: string): string => (existsSync(keyOrFile) ? readFileSync(keyOrFile, 'utf8') : keyOrFile);
 
-async function withDataSource<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const env = process.env;
-  const ds = new DataSource({
-    type: 'postgres',
-    host: env.POSTGRES_HOST ?? '127.0.0.1',
-    port: Number(env.POSTGRES_PORT ?? 5432),
-    database: env.POSTGRES_DB,
-    username: env.POSTGRES_USER,
-    password: env.POSTGRES_PASSWORD,
-    applicationName: 'smartgrid-audit-verify',
-    poolSize: 2,
-  });
-  await ds.initialize();
-  try {
-    return await work(ds);
-  } finally {
-    await ds.destroy();
-  }
-}
+/** The live audit tables, as --postgres names them (POSTGRES_HOST/PORT/DB/USER/PASSWORD). */
+const fromEnv = (): AuditTablesAddress => ({
+  host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+  port: Number(process.env.POSTGRES_PORT ?? 5432),
+  database: process.env.POSTGRES_DB,
+  user: process.env.POSTGRES_USER,
+  password: process.env.POSTGRES_PASSWORD,
+  applicationName: 'smartgrid-audit-verify',
+});
 
 async function checkpointsFrom(args: VerifyArgs, dumpCheckpoints: AuditCheckpoint[] | null): Promise<{ list: AuditCheckpoint[]; unreadable: number }> {
   const src = args.checkpoints;
   if (src.kind === 'dump') return { list: dumpCheckpoints ?? [], unreadable: 0 };
-  if (src.kind === 'postgres') return { list: await withDataSource((ds) => new PostgresAuditCheckpointStore(ds).all()), unreadable: 0 };
+  if (src.kind === 'postgres') return { list: await withAuditTables(fromEnv(), ({ checkpoints }) => checkpoints.all()), unreadable: 0 };
   if (src.kind === 'file') {
     const list: AuditCheckpoint[] = [];
     let unreadable = 0;
@@ -81,13 +71,12 @@ async function run(args: VerifyArgs): Promise<number> {
   const result =
     pages !== null
       ? await verifyEntries(pages, { head: head ?? undefined, checkpoints: checker })
-      : await withDataSource(async (ds) => {
-          const store = new PostgresAuditLogStore(ds);
-          return store.inSnapshot(async (tx) => {
-            head = await store.head(tx);
-            return verifyEntries(store.readInOrder(tx), { head, checkpoints: checker });
-          });
-        });
+      : await withAuditTables(fromEnv(), ({ log }) =>
+          log.inSnapshot(async (tx) => {
+            head = await log.head(tx);
+            return verifyEntries(log.readInOrder(tx), { head, checkpoints: checker });
+          }),
+        );
   const report = {
     valid: result.broken === null,
     chain: args.chain.kind,
